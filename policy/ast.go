@@ -1,5 +1,7 @@
 package policy
 
+import "github.com/connect-iam/connect-iam/internal/jsonpos"
+
 // This file defines the policy abstract syntax tree. Every node carries the
 // span of source text it was parsed from, so that the engine's explanations
 // and the validator's findings can point at the exact line and column.
@@ -9,18 +11,15 @@ package policy
 // IsArray recording which form was written), and elements that IAM does not
 // know are kept in Unknown so that tools can report them.
 
-// Pos is a position in a policy's source text.
-type Pos struct {
-	Offset int // byte offset from the start of the source, starting at 0
-	Line   int // line number, starting at 1
-	Column int // column number in Unicode code points, starting at 1
-}
+// Pos is a position in a policy's source text: Offset is the byte offset
+// from the start of the source (from 0), Line the line number (from 1) and
+// Column the column in Unicode code points (from 1). It is the same type as
+// jsonpos.Pos, so positions from the JSON layer need no conversion.
+type Pos = jsonpos.Pos
 
 // Span is the half-open range [Start, End) of source text a node covers.
-type Span struct {
-	Start Pos
-	End   Pos
-}
+// It is the same type as jsonpos.Span.
+type Span = jsonpos.Span
 
 // Version is the policy language version.
 type Version int
@@ -45,7 +44,9 @@ func (v Version) String() string {
 type Effect int
 
 const (
+	// Allow is "Effect": "Allow".
 	Allow Effect = iota
+	// Deny is "Effect": "Deny".
 	Deny
 )
 
@@ -61,9 +62,14 @@ func (e Effect) String() string {
 type Kind int
 
 const (
+	// KindString is a JSON string.
 	KindString Kind = iota
+	// KindNumber is a JSON number written without quotes.
 	KindNumber
+	// KindBool is true or false written without quotes.
 	KindBool
+	// KindNull is null. The parser reports null as DATA_TYPE_MISMATCH
+	// wherever a value is expected, so a valid policy never contains it.
 	KindNull
 )
 
@@ -143,6 +149,8 @@ type ValueBlock struct {
 	Key     Span // span of the element's key
 	IsArray bool
 	Values  []String
+	// ValueSpan is the span of the element's value (the string or array).
+	ValueSpan Span
 }
 
 // Principal is a Principal or NotPrincipal element.
@@ -154,6 +162,8 @@ type Principal struct {
 	WildcardNode *String
 	// Entries in source order, one per principal type key.
 	Entries []*PrincipalEntry
+	// ValueSpan is the span of the element's value ("*" or the object).
+	ValueSpan Span
 }
 
 // PrincipalEntry is one "AWS" / "Service" / "Federated" / "CanonicalUser"
@@ -162,6 +172,8 @@ type PrincipalEntry struct {
 	Type    String
 	IsArray bool
 	Values  []String
+	// ValueSpan is the span of the entry's value (a string or an array).
+	ValueSpan Span
 }
 
 // Condition is one key of one operator block:
@@ -175,4 +187,13 @@ type Condition struct {
 	Key      String
 	IsArray  bool
 	Values   []String
+
+	// Op is the parsed operator. When the operator name is invalid (an
+	// INVALID_CONDITION_OPERATOR or NULL_WITH_IF_EXISTS error was
+	// reported), Op.Base is OpInvalid.
+	Op Operator
+	// Block is the span of the operator's whole {key: values} object.
+	Block Span
+	// ValueSpan is the span of the key's value (a scalar or an array).
+	ValueSpan Span
 }
