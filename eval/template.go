@@ -1,0 +1,366 @@
+package eval
+
+import (
+	"strings"
+
+	"github.com/connect-iam/connect-iam/arn"
+	"github.com/connect-iam/connect-iam/policy"
+)
+
+// tmplTok is one token of a compiled value template: a glob piece, or a
+// policy variable to substitute from the request context.
+type tmplTok struct {
+	piece  arn.Piece
+	isVar  bool
+	key    string // lower-cased variable key
+	id     keyID  // the key, interned
+	def    string
+	hasDef bool
+}
+
+// template is a compiled policy value that may contain policy variables
+// and, for globbing operators, wildcards. Substituted variable values are
+// always matched literally.
+type template struct {
+	src    string // the value as written
+	toks   []tmplTok
+	hasVar bool
+	glob   bool        // "*" and "?" in plain text are wildcards
+	pieces []arn.Piece // the tokens as pieces, when there are no variables
+	// For ARN fields: anyText is a lone "*"; exact is wildcard- and
+	// variable-free text equal to src.
+	anyText, exact bool
+}
+
+// maxStackPieces is how many pieces a template resolves into without
+// allocating.
+const maxStackPieces = 8
+
+// compileTemplate compiles s. With vars, policy variables are parsed
+// (policies of Version 2012-10-17 only); with glob, unescaped "*" and "?"
+// in plain text are wildcards, otherwise they are literal.
+func compileTemplate(s string, vars, glob bool) (template, error) {
+	t := template{src: s, glob: glob}
+	segs := []policy.Segment{{Kind: policy.SegText, Text: s}}
+	if vars {
+		pt, err := policy.ParseTemplate(s)
+		if err != nil {
+			return template{}, err
+		}
+		segs = pt.Segments
+	}
+	for _, sg := range segs {
+		switch sg.Kind {
+		case policy.SegText:
+			if glob {
+				for _, pc := range arn.AppendPieces(nil, sg.Text) {
+					t.toks = append(t.toks, tmplTok{piece: pc})
+				}
+			} else {
+				t.toks = append(t.toks, tmplTok{piece: arn.Piece{Kind: arn.PieceText, Text: sg.Text}})
+			}
+		case policy.SegLiteral:
+			t.toks = append(t.toks, tmplTok{piece: arn.Piece{Kind: arn.PieceText, Text: sg.Text}})
+		case policy.SegVar:
+			t.hasVar = true
+			t.toks = append(t.toks, varTok(sg))
+		}
+	}
+	if !t.hasVar {
+		t.pieces = make([]arn.Piece, len(t.toks))
+		for i, tk := range t.toks {
+			t.pieces[i] = tk.piece
+		}
+	}
+	return t, nil
+}
+
+func varTok(sg policy.Segment) tmplTok {
+	k := strings.ToLower(sg.Text)
+	return tmplTok{isVar: true, key: k, id: internKey(k), def: sg.Default, hasDef: sg.HasDefault}
+}
+
+// resolve returns the template's pieces with variables substituted from
+// ctx, using buf for storage. It reports false when a variable is missing
+// (or multivalued) and has no default: the value is then "effectively
+// null" and matches nothing.
+func (t *template) resolve(ctx *Context, buf []arn.Piece) ([]arn.Piece, bool) {
+	if !t.hasVar {
+		return t.pieces, true
+	}
+	out := buf[:0]
+	for i := range t.toks {
+		tk := &t.toks[i]
+		if !tk.isVar {
+			out = append(out, tk.piece)
+			continue
+		}
+		v, ok := ctx.single(tk.id)
+		if !ok {
+			if !tk.hasDef {
+				return nil, false
+			}
+			v = tk.def
+		}
+		out = append(out, arn.Piece{Kind: arn.PieceText, Text: v})
+	}
+	return out, true
+}
+
+// match reports whether s matches the template (globbing if it was
+// compiled with glob, exact otherwise; with fold, up to ASCII case).
+func (t *template) match(ctx *Context, s string, fold bool) bool {
+	if !t.hasVar {
+		return arn.MatchPieces(t.pieces, s, fold)
+	}
+	return t.matchVars(ctx, s, fold)
+}
+
+func (t *template) matchVars(ctx *Context, s string, fold bool) bool {
+	if !t.glob {
+		return t.equalVars(ctx, s, fold)
+	}
+	var buf [maxStackPieces]arn.Piece
+	p, ok := t.resolve(ctx, buf[:])
+	return ok && arn.MatchPieces(p, s, fold)
+}
+
+// equalVars reports whether s equals the wildcard-free template with its
+// variables substituted, comparing piece by piece without building the
+// substituted string.
+func (t *template) equalVars(ctx *Context, s string, fold bool) bool {
+	for i := range t.toks {
+		tk := &t.toks[i]
+		v := tk.piece.Text
+		if tk.isVar {
+			var ok bool
+			if v, ok = ctx.single(tk.id); !ok {
+				if !tk.hasDef {
+					return false // effectively null: equal to nothing
+				}
+				v = tk.def
+			}
+		}
+		if len(s) < len(v) {
+			return false
+		}
+		if fold && !arn.EqualFoldASCII(s[:len(v)], v) || !fold && s[:len(v)] != v {
+			return false
+		}
+		s = s[len(v):]
+	}
+	return s == ""
+}
+
+// text returns the template with variables substituted, for explanations;
+// a missing variable is shown as <missing KEY>, and ok is false.
+func (t *template) text(ctx *Context) (s string, ok bool) {
+	if !t.hasVar {
+		return t.src, true
+	}
+	var sb strings.Builder
+	ok = true
+	for _, tk := range t.toks {
+		switch {
+		case !tk.isVar:
+			switch tk.piece.Kind {
+			case arn.PieceStar:
+				sb.WriteByte('*')
+			case arn.PieceOne:
+				sb.WriteByte('?')
+			default:
+				sb.WriteString(tk.piece.Text)
+			}
+		default:
+			if v, found := ctx.single(tk.id); found {
+				sb.WriteString(v)
+			} else if tk.hasDef {
+				sb.WriteString(tk.def)
+			} else {
+				sb.WriteString("<missing " + tk.key + ">")
+				ok = false
+			}
+		}
+	}
+	return sb.String(), ok
+}
+
+// arnPattern is a compiled Resource/NotResource value or ArnLike value.
+type arnPattern struct {
+	src   string
+	any   bool        // the bare "*"
+	isARN bool        // six fields: matched field by field
+	whole template    // when !isARN
+	field [6]template // when isARN
+}
+
+// compileARNPattern compiles an ARN pattern. With vars, policy variables
+// are substituted; with resourceOnly (the Resource and NotResource
+// elements), only those in the resource field, after the fifth colon: a
+// variable written before it is kept as literal text, so the pattern
+// matches no real ARN. In ArnLike/ArnEquals values (resourceOnly false)
+// variables are substituted in any field.
+func compileARNPattern(s string, vars, resourceOnly bool) (arnPattern, error) {
+	p := arnPattern{src: s}
+	if s == "*" {
+		p.any = true
+		return p, nil
+	}
+	var segs []policy.Segment
+	if vars {
+		pt, err := policy.ParseTemplate(s)
+		if err != nil {
+			return arnPattern{}, err
+		}
+		segs = pt.Segments
+	} else {
+		segs = []policy.Segment{{Kind: policy.SegText, Text: s}}
+	}
+	// Split the segments into six fields at the first five colons of
+	// plain text; colons inside variables do not count.
+	var fields [6][]policy.Segment
+	f := 0
+	for _, sg := range segs {
+		if sg.Kind != policy.SegText {
+			if sg.Kind == policy.SegVar && f < 5 && resourceOnly {
+				sg = policy.Segment{Kind: policy.SegLiteral, Text: variableText(sg), Offset: sg.Offset}
+			}
+			fields[f] = append(fields[f], sg)
+			continue
+		}
+		text := sg.Text
+		for f < 5 {
+			i := strings.IndexByte(text, ':')
+			if i < 0 {
+				break
+			}
+			fields[f] = append(fields[f], policy.Segment{Kind: policy.SegText, Text: text[:i]})
+			text = text[i+1:]
+			f++
+		}
+		fields[f] = append(fields[f], policy.Segment{Kind: policy.SegText, Text: text})
+	}
+	if f < 5 {
+		w, err := compileTemplate(s, vars, true)
+		if err != nil {
+			return arnPattern{}, err
+		}
+		p.whole = w
+		return p, nil
+	}
+	p.isARN = true
+	for i := range fields {
+		p.field[i] = templateFromSegments(fields[i])
+	}
+	return p, nil
+}
+
+// variableText is a variable as written, such as "${aws:username}".
+func variableText(sg policy.Segment) string {
+	if sg.HasDefault {
+		return "${" + sg.Text + ", '" + sg.Default + "'}"
+	}
+	return "${" + sg.Text + "}"
+}
+
+// templateFromSegments builds a globbing template from parsed segments.
+func templateFromSegments(segs []policy.Segment) template {
+	t := template{glob: true}
+	var sb strings.Builder
+	for _, sg := range segs {
+		switch sg.Kind {
+		case policy.SegText:
+			sb.WriteString(sg.Text)
+			for _, pc := range arn.AppendPieces(nil, sg.Text) {
+				t.toks = append(t.toks, tmplTok{piece: pc})
+			}
+		case policy.SegLiteral:
+			if len(sg.Text) == 1 {
+				sb.WriteString("${" + sg.Text + "}")
+			} else {
+				sb.WriteString(sg.Text) // a variable kept as literal text
+			}
+			t.toks = append(t.toks, tmplTok{piece: arn.Piece{Kind: arn.PieceText, Text: sg.Text}})
+		case policy.SegVar:
+			sb.WriteString(variableText(sg))
+			t.hasVar = true
+			t.toks = append(t.toks, varTok(sg))
+		}
+	}
+	t.src = sb.String()
+	if !t.hasVar {
+		t.pieces = make([]arn.Piece, len(t.toks))
+		for i, tk := range t.toks {
+			t.pieces[i] = tk.piece
+		}
+		t.anyText = len(t.pieces) == 1 && t.pieces[0].Kind == arn.PieceStar
+		t.exact = len(t.pieces) == 0 || len(t.pieces) == 1 && t.pieces[0].Kind == arn.PieceText && t.pieces[0].Text == t.src
+	}
+	return t
+}
+
+// match reports whether value matches the pattern (see package arn).
+func (p *arnPattern) match(ctx *Context, value string) bool {
+	if p.any {
+		return true
+	}
+	if !p.isARN {
+		return p.whole.match(ctx, value, false)
+	}
+	// Walk the value's fields as arn.Split would, checking each as it is
+	// found, so that a mismatch early in the ARN stops the scan.
+	rest := value
+	for i := range p.field {
+		v := rest
+		if i < 5 {
+			j := indexColon(rest)
+			if j < 0 {
+				return false // fewer than six fields: not an ARN
+			}
+			v, rest = rest[:j], rest[j+1:]
+		}
+		f := &p.field[i]
+		switch {
+		case f.anyText:
+		case f.exact:
+			if v != f.src {
+				return false
+			}
+		case !f.match(ctx, v, false):
+			return false
+		}
+	}
+	return true
+}
+
+// indexColon is strings.IndexByte(s, ':') without the call overhead that
+// dominates on short ARN fields.
+func indexColon(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' {
+			return i
+		}
+	}
+	return -1
+}
+
+// text returns the pattern with variables substituted, for explanations.
+func (p *arnPattern) text(ctx *Context) (string, bool) {
+	if p.any {
+		return "*", true
+	}
+	if !p.isARN {
+		return p.whole.text(ctx)
+	}
+	var sb strings.Builder
+	ok := true
+	for i := range p.field {
+		if i > 0 {
+			sb.WriteByte(':')
+		}
+		s, fok := p.field[i].text(ctx)
+		ok = ok && fok
+		sb.WriteString(s)
+	}
+	return sb.String(), ok
+}
