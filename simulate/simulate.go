@@ -81,6 +81,7 @@ import (
 	"time"
 
 	"github.com/connect-iam/connect-iam/arn"
+	"github.com/connect-iam/connect-iam/catalog"
 	"github.com/connect-iam/connect-iam/eval"
 	"github.com/connect-iam/connect-iam/internal/jsonpos"
 	"github.com/connect-iam/connect-iam/policy"
@@ -98,6 +99,11 @@ type Result struct {
 	Message string `json:"message"`
 	// Explain traces every policy and statement.
 	Explain *eval.Explanation `json:"explain"`
+	// Notes are what the service authorization catalog says about the
+	// request: an unknown action, an action evaluated against "*" because
+	// it supports no resource-level permissions, a resource that is none of
+	// the action's resource types.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Error is a problem with the input document, located in it.
@@ -128,12 +134,13 @@ func Evaluate(input []byte) (*Result, error) {
 }
 
 func evaluate(input []byte, now time.Time) (*Result, error) {
-	req, set, err := Build(input, now)
+	b := &builder{src: input, cat: catalog.Default()}
+	req, set, err := b.build(now)
 	if err != nil {
 		return nil, err
 	}
 	x := set.Explain(req)
-	return &Result{Decision: x.Decision, Message: x.Message, Explain: x}, nil
+	return &Result{Decision: x.Decision, Message: x.Message, Explain: x, Notes: b.notes}, nil
 }
 
 var fields = []string{
@@ -148,6 +155,12 @@ var fields = []string{
 // aws:EpochTime, unless the context sets them). Errors are as for
 // Evaluate.
 func Build(input []byte, now time.Time) (*eval.Request, *eval.PolicySet, error) {
+	b := &builder{src: input, cat: catalog.Default()}
+	return b.build(now)
+}
+
+func (b *builder) build(now time.Time) (*eval.Request, *eval.PolicySet, error) {
+	input := b.src
 	root, errs := jsonpos.Parse(input)
 	if len(errs) > 0 {
 		return nil, nil, syntaxErrors(errs)
@@ -155,7 +168,6 @@ func Build(input []byte, now time.Time) (*eval.Request, *eval.PolicySet, error) 
 	if root.Kind != jsonpos.Object {
 		return nil, nil, at(root.Span, "the input must be a JSON object with at least \"principal\" and \"action\"; found %s", root.Kind)
 	}
-	b := &builder{src: input}
 	for _, m := range root.Members {
 		if !contains(fields, m.Key) {
 			msg := fmt.Sprintf("unknown field %q", m.Key)
@@ -200,6 +212,7 @@ func Build(input []byte, now time.Time) (*eval.Request, *eval.PolicySet, error) 
 		}
 		req.Resource = rv.Str
 	}
+	b.notes = resourceNotes(b.cat, req.Action, req.Resource)
 	if v := root.Lookup("resourceAccount"); v != nil {
 		if v.Kind != jsonpos.String || !isAccountID(v.Str) {
 			return nil, nil, at(v.Span, "\"resourceAccount\" must be a 12-digit account ID string such as \"111122223333\"")
@@ -263,7 +276,9 @@ func Build(input []byte, now time.Time) (*eval.Request, *eval.PolicySet, error) 
 }
 
 type builder struct {
-	src []byte
+	src   []byte
+	cat   *catalog.Catalog // types context keys and actions
+	notes []string         // see Result.Notes
 }
 
 func (b *builder) principal(v *jsonpos.Value) (eval.Principal, error) {
@@ -351,6 +366,9 @@ func (b *builder) context(v *jsonpos.Value) (*eval.Context, error) {
 		default:
 			return nil, at(m.Value.Span, "context key %q must be a string, number, boolean or array of them; found %s", m.Key, m.Value.Kind)
 		}
+		if err := checkContextValue(b.cat, m.Key, m.Value); err != nil {
+			return nil, err
+		}
 	}
 	return ctx, nil
 }
@@ -371,7 +389,7 @@ func (b *builder) policy(v *jsonpos.Value, name string, typ eval.PolicyType) (*e
 	}
 	if err == nil {
 		var cp *eval.Policy
-		if cp, err = eval.Compile(p, eval.WithName(name), eval.WithType(typ)); err == nil {
+		if cp, err = eval.Compile(p, eval.WithName(name), eval.WithType(typ), eval.WithKeyTypes(b.cat.KeyTypeName)); err == nil {
 			return cp, nil
 		}
 	}

@@ -69,6 +69,12 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(stdout, "Note: %s\n", n)
+	}
+	if len(res.Notes) > 0 {
+		fmt.Fprintln(stdout)
+	}
 	if err := res.Explain.WriteText(stdout); err != nil {
 		fmt.Fprintf(stderr, "connect-iam simulate: %v\n", err)
 		return exitUsage
