@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"cmp"
+	"github.com/connect-iam/connect-iam/internal/suggest"
 	"slices"
 	"strings"
 )
@@ -54,10 +55,10 @@ func (c *Catalog) Suggest(name string) []string {
 			continue
 		}
 		s := c.slot(c.byPrefix[ns.prefix])
-		limit := threshold(rest)
+		limit := suggest.Threshold(len(rest))
 		lr := strings.ToLower(rest)
 		for _, a := range s.Actions {
-			if d := editDistance(lr, a.lower, limit); d <= limit {
+			if d := suggest.Distance(lr, a.lower, limit); d <= limit {
 				cands = append(cands, cand{a.fullName, ns.dist + d})
 			}
 		}
@@ -68,7 +69,7 @@ func (c *Catalog) Suggest(name string) []string {
 			} else {
 				continue // global keys are suggested under aws:
 			}
-			if d := editDistance(lr, strings.ToLower(kn), limit); d <= limit {
+			if d := suggest.Distance(lr, strings.ToLower(kn), limit); d <= limit {
 				cands = append(cands, cand{k.Name, ns.dist + d})
 			}
 		}
@@ -110,11 +111,11 @@ func (c *Catalog) nearServices(svc string) []nearService {
 	if _, ok := c.byPrefix[ls]; ok {
 		return []nearService{{ls, 0}}
 	}
-	limit := threshold(ls)
+	limit := suggest.Threshold(len(ls))
 	var out []nearService
 	for i := range c.slots {
 		p := c.slots[i].prefix
-		if d := editDistance(ls, p, limit); d <= limit {
+		if d := suggest.Distance(ls, p, limit); d <= limit {
 			out = append(out, nearService{p, d})
 		}
 	}
@@ -144,14 +145,14 @@ func (c *Catalog) suggestGlobal(rest string) []string {
 			if !hasSlash || suffix == "" {
 				suffix = "${TagKey}"
 			}
-			limit := threshold(head)
-			if d := editDistance(strings.ToLower(head), strings.ToLower(kh), limit); d <= limit {
+			limit := suggest.Threshold(len(head))
+			if d := suggest.Distance(strings.ToLower(head), strings.ToLower(kh), limit); d <= limit {
 				cands = append(cands, cand{"aws:" + kh + "/" + suffix, d})
 			}
 			continue
 		}
-		limit := threshold(rest)
-		if d := editDistance(strings.ToLower(rest), strings.ToLower(kn), limit); d <= limit {
+		limit := suggest.Threshold(len(rest))
+		if d := suggest.Distance(strings.ToLower(rest), strings.ToLower(kn), limit); d <= limit {
 			cands = append(cands, cand{k.Name, d})
 		}
 	}
@@ -199,14 +200,14 @@ func (c *Catalog) suggestARN(rest string) []string {
 // first, at most maxSuggestions of them, excluding name itself.
 func (c *Catalog) suggestFrom(name string, candidates []string, key func(string) string) []string {
 	ln := strings.ToLower(name)
-	limit := threshold(ln)
+	limit := suggest.Threshold(len(ln))
 	type cand struct {
 		s    string
 		dist int
 	}
 	var cands []cand
 	for _, s := range candidates {
-		if d := editDistance(ln, strings.ToLower(key(s)), limit); d > 0 && d <= limit {
+		if d := suggest.Distance(ln, strings.ToLower(key(s)), limit); d > 0 && d <= limit {
 			cands = append(cands, cand{s, d})
 		}
 	}
@@ -218,45 +219,4 @@ func (c *Catalog) suggestFrom(name string, candidates []string, key func(string)
 		out = append(out, cd.s)
 	}
 	return out
-}
-
-// threshold is the largest edit distance at which a candidate is still a
-// plausible typo of s: one edit for short names, up to three for long ones.
-func threshold(s string) int { return min(max(len(s)/4, 1), 3) }
-
-// editDistance returns the optimal-string-alignment distance between a and
-// b (insertions, deletions, substitutions and transpositions of adjacent
-// bytes, each costing one), or limit+1 if it exceeds limit.
-func editDistance(a, b string, limit int) int {
-	if d := len(a) - len(b); d > limit || -d > limit {
-		return limit + 1
-	}
-	// Three rows: two back, previous, current.
-	n := len(b) + 1
-	rows := make([]int, 3*n)
-	pp, prev, cur := rows[:n], rows[n:2*n], rows[2*n:]
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				v = min(v, pp[j-2]+1)
-			}
-			cur[j] = v
-			rowMin = min(rowMin, v)
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		pp, prev, cur = prev, cur, pp
-	}
-	return min(prev[len(b)], limit+1)
 }

@@ -55,25 +55,3 @@ func TestSuggest(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	tests := []struct {
-		a, b  string
-		limit int
-		want  int
-	}{
-		{"", "", 3, 0},
-		{"abc", "abc", 3, 0},
-		{"abc", "abd", 3, 1},
-		{"abc", "acb", 3, 1}, // transposition
-		{"app-integartions", "app-integrations", 3, 1},
-		{"kitten", "sitting", 3, 3},
-		{"kitten", "sitting", 2, 3}, // over the limit: limit+1
-		{"a", "abcdef", 2, 3},
-		{"", "abc", 3, 3},
-	}
-	for _, tt := range tests {
-		if got := editDistance(tt.a, tt.b, tt.limit); got != tt.want {
-			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", tt.a, tt.b, tt.limit, got, tt.want)
-		}
-	}
-}

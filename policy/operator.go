@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"github.com/connect-iam/connect-iam/internal/suggest"
 	"strings"
 )
 
@@ -301,7 +302,7 @@ func suggestOperator(name string) string {
 	qual := ""
 	if i := strings.IndexByte(rest, ':'); i >= 0 {
 		q := strings.ToLower(rest[:i])
-		dAll, dAny := distance(q, "forallvalues"), distance(q, "foranyvalue")
+		dAll, dAny := suggest.Distance(q, "forallvalues", 3), suggest.Distance(q, "foranyvalue", 3)
 		switch {
 		case dAll <= 2 && dAll <= dAny:
 			qual = prefixForAll
@@ -320,7 +321,7 @@ func suggestOperator(name string) string {
 			cands = append(cands, opTable[b].name+suffixIfExist)
 		}
 		for _, c := range cands {
-			if d := distance(lower, strings.ToLower(c)); bestDist < 0 || d < bestDist {
+			if d := suggest.Distance(lower, strings.ToLower(c), len(lower)+len(c)); bestDist < 0 || d < bestDist {
 				best, bestDist = c, d
 			}
 		}
@@ -329,28 +330,4 @@ func suggestOperator(name string) string {
 		return ""
 	}
 	return qual + best
-}
-
-// distance returns the Levenshtein edit distance between a and b, by bytes.
-func distance(a, b string) int {
-	if len(a) < len(b) {
-		a, b = b, a
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"github.com/connect-iam/connect-iam/internal/suggest"
 	"strconv"
 	"strings"
 
@@ -113,21 +114,6 @@ func resolve(name string, elements []string) (canon string, exact, ok bool) {
 	return "", false, false
 }
 
-// suggest returns the element name closest to name, or "".
-func suggest(name string, elements []string) string {
-	best, bestDist := "", -1
-	lower := strings.ToLower(name)
-	for _, e := range elements {
-		if d := distance(lower, strings.ToLower(e)); bestDist < 0 || d < bestDist {
-			best, bestDist = e, d
-		}
-	}
-	if bestDist > max(2, len(best)/4) {
-		return ""
-	}
-	return best
-}
-
 func didYouMean(s string) string {
 	if s == "" {
 		return ""
@@ -208,7 +194,7 @@ func (b *builder) policy(v *jsonpos.Value) *Policy {
 				continue
 			}
 			b.add(CodeInvalidPolicyElement, m.KeySpan, m.Key,
-				"unknown policy element %q: the top level of a policy holds only Version, Id and Statement%s", m.Key, didYouMean(suggest(m.Key, policyElements)))
+				"unknown policy element %q: the top level of a policy holds only Version, Id and Statement%s", m.Key, didYouMean(suggest.Best(m.Key, policyElements)))
 			continue
 		}
 		if !exact {
@@ -300,7 +286,7 @@ func (b *builder) statement(members []jsonpos.Member, span Span, idx int, path s
 			}
 			b.add(CodeInvalidPolicyElement, m.KeySpan, join(path, m.Key),
 				"unknown statement element %q: a statement holds Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource and Condition%s",
-				m.Key, didYouMean(suggest(m.Key, statementElements)))
+				m.Key, didYouMean(suggest.Best(m.Key, statementElements)))
 			continue
 		}
 		if !exact {
@@ -438,7 +424,7 @@ func (b *builder) principal(m jsonpos.Member, not bool, path string) *Principal 
 			epath := join(path, pm.Key)
 			if _, exact, _ := resolve(pm.Key, principalTypes); !exact {
 				b.add(CodeInvalidPrincipalKey, pm.KeySpan, epath,
-					"unknown principal type %q: use AWS, Service, Federated or CanonicalUser (case-sensitive)%s", pm.Key, didYouMean(suggest(pm.Key, principalTypes)))
+					"unknown principal type %q: use AWS, Service, Federated or CanonicalUser (case-sensitive)%s", pm.Key, didYouMean(suggest.Best(pm.Key, principalTypes)))
 			}
 			entry := &PrincipalEntry{Type: keyString(pm), ValueSpan: pm.Value.Span}
 			switch pv := pm.Value; pv.Kind {

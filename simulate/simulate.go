@@ -75,7 +75,6 @@ package simulate
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -84,6 +83,7 @@ import (
 	"github.com/connect-iam/connect-iam/catalog"
 	"github.com/connect-iam/connect-iam/eval"
 	"github.com/connect-iam/connect-iam/internal/jsonpos"
+	"github.com/connect-iam/connect-iam/internal/suggest"
 	"github.com/connect-iam/connect-iam/policy"
 )
 
@@ -171,7 +171,7 @@ func (b *builder) build(now time.Time) (*eval.Request, *eval.PolicySet, error) {
 	for _, m := range root.Members {
 		if !contains(fields, m.Key) {
 			msg := fmt.Sprintf("unknown field %q", m.Key)
-			if s := closest(m.Key, fields); s != "" {
+			if s := suggest.Best(m.Key, fields); s != "" {
 				msg += fmt.Sprintf(": did you mean %q?", s)
 			}
 			return nil, nil, at(m.KeySpan, "%s (the valid fields are %s)", msg, strings.Join(fields, ", "))
@@ -289,7 +289,7 @@ func (b *builder) principal(v *jsonpos.Value) (eval.Principal, error) {
 	for _, m := range v.Members {
 		if !contains(valid, m.Key) {
 			msg := fmt.Sprintf("unknown principal field %q", m.Key)
-			if s := closest(m.Key, valid); s != "" {
+			if s := suggest.Best(m.Key, valid); s != "" {
 				msg += fmt.Sprintf(": did you mean %q?", s)
 			}
 			return eval.Principal{}, at(m.KeySpan, "%s (the valid fields are arn, tags, roleArn)", msg)
@@ -502,38 +502,4 @@ func isAccountID(s string) bool {
 		}
 	}
 	return true
-}
-
-// closest returns the candidate nearest to s (case-insensitively, within
-// a third of its length), or "".
-func closest(s string, candidates []string) string {
-	best, bestDist := "", len(s)/3+2
-	sorted := append([]string(nil), candidates...)
-	sort.Strings(sorted)
-	for _, c := range sorted {
-		if d := distance(strings.ToLower(s), strings.ToLower(c)); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

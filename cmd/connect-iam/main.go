@@ -15,7 +15,8 @@ import (
 	"io"
 	"os"
 	"sort"
-	"strings"
+
+	"github.com/connect-iam/connect-iam/internal/suggest"
 )
 
 // Exit statuses shared by every command.
@@ -95,31 +96,9 @@ func usage(w io.Writer) {
 
 // closestCommand returns the registered command nearest to name, or "".
 func closestCommand(name string) string {
-	best, bestDist := "", 3
+	names := make([]string, 0, len(commands))
 	for n := range commands {
-		if d := editDistance(strings.ToLower(name), n); d < bestDist {
-			best, bestDist = n, d
-		}
+		names = append(names, n)
 	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return suggest.Best(name, names)
 }
