@@ -1,0 +1,221 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/connect-iam/connect-iam/validate"
+)
+
+func init() {
+	register(command{
+		name:    "validate",
+		summary: "check IAM policies like IAM Access Analyzer, offline",
+		run:     runValidate,
+	})
+}
+
+const validateUsage = `Usage: connect-iam validate [flags] PATH...
+
+Checks IAM policy documents with IAM Access Analyzer's checks (and
+parliament's), offline. PATH is a policy file, a directory (its *.json files,
+recursively; directories whose names start with "." are skipped), or "-" for
+standard input.
+
+Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on
+usage errors or unreadable input.
+
+Flags:
+`
+
+func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("validate", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	policyType := fl.String("policy-type", "identity", "policy type: identity, resource, trust, scp, rcp, session or boundary")
+	resourceType := fl.String("resource-type", "", "for --policy-type resource: the resource the policy is attached to, such as AWS::S3::Bucket")
+	format := fl.String("format", "text", "output format: text, json or sarif")
+	failOn := fl.String("fail-on", "error", "exit 1 when a finding is at least this severe: error, security-warning, warning, suggestion or none")
+	legacySCP := fl.Bool("legacy-scp", false, "for --policy-type scp: apply the SCP grammar restrictions AWS lifted in 2025")
+	fl.Usage = func() {
+		fmt.Fprint(stderr, validateUsage)
+		fl.PrintDefaults()
+	}
+	// Flags may come after paths too: parse, take one path, go on.
+	var paths []string
+	for {
+		if err := fl.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK
+			}
+			return exitUsage
+		}
+		if fl.NArg() == 0 {
+			break
+		}
+		paths = append(paths, fl.Arg(0))
+		args = fl.Args()[1:]
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "connect-iam validate: "+format+"\n", a...)
+		fmt.Fprintln(stderr, "Run 'connect-iam validate -h' for usage.")
+		return exitUsage
+	}
+	pt, err := validate.ParsePolicyType(*policyType)
+	if err != nil {
+		return usageErr("--policy-type: %v", err)
+	}
+	threshold := 0
+	if !strings.EqualFold(*failOn, "none") {
+		t, ok := validate.ParseFindingType(*failOn)
+		if !ok {
+			return usageErr("--fail-on: unknown level %q: use error, security-warning, warning, suggestion or none", *failOn)
+		}
+		threshold = t.Rank()
+	}
+	switch *format {
+	case "text", "json", "sarif":
+	default:
+		return usageErr("--format: unknown format %q: use text, json or sarif", *format)
+	}
+	if len(paths) == 0 {
+		return usageErr("no PATH given: name policy files, directories, or - for standard input")
+	}
+	v, err := validate.New(validate.Options{PolicyType: pt, ResourceType: *resourceType, LegacySCPGrammar: *legacySCP})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+
+	files, err := expandPaths(paths)
+	if err != nil {
+		fmt.Fprintf(stderr, "connect-iam validate: %v\n", err)
+		return exitUsage
+	}
+	var all []validate.Finding
+	sources := map[string][]byte{}
+	for _, name := range files {
+		var src []byte
+		if name == "-" {
+			src, err = io.ReadAll(stdin)
+		} else {
+			src, err = os.ReadFile(name)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "connect-iam validate: %v\n", err)
+			return exitUsage
+		}
+		sources[name] = src
+		found := v.Validate(src)
+		for i := range found {
+			found[i].File = name
+		}
+		all = append(all, found...)
+	}
+
+	switch *format {
+	case "json":
+		err = validate.WriteJSON(stdout, all)
+	case "sarif":
+		err = validate.WriteSARIF(stdout, all, version())
+	default:
+		err = validate.WriteText(stdout, all, sources)
+		if err == nil {
+			fmt.Fprintln(stderr, summarize(all, len(files)))
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "connect-iam validate: writing output: %v\n", err)
+		return exitUsage
+	}
+	for _, f := range all {
+		if threshold > 0 && f.FindingType.Rank() >= threshold {
+			return exitFinding
+		}
+	}
+	return exitOK
+}
+
+// expandPaths turns the command's arguments into the files to validate:
+// files as given, directories walked for *.json (skipping directories
+// whose names start with "."), and "-" for standard input.
+func expandPaths(args []string) ([]string, error) {
+	var out []string
+	for _, arg := range args {
+		if arg == "-" {
+			out = append(out, arg)
+			continue
+		}
+		info, err := os.Stat(arg)
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, fmt.Errorf("%s: %w: give an existing policy file, a directory or - for standard input", arg, err)
+		}
+		if !info.IsDir() {
+			out = append(out, arg)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if p != arg && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if strings.EqualFold(filepath.Ext(p), ".json") {
+				found = append(found, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("%s: no *.json files in this directory", arg)
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+// summarize counts findings by type: "2 errors, 1 warning in 3 files".
+func summarize(fs []validate.Finding, files int) string {
+	counts := map[validate.FindingType]int{}
+	for _, f := range fs {
+		counts[f.FindingType]++
+	}
+	var parts []string
+	for _, t := range []struct {
+		t    validate.FindingType
+		name string
+	}{{validate.Error, "error"}, {validate.SecurityWarning, "security warning"}, {validate.Warning, "warning"}, {validate.Suggestion, "suggestion"}} {
+		if n := counts[t.t]; n > 0 {
+			s := ""
+			if n > 1 {
+				s = "s"
+			}
+			parts = append(parts, fmt.Sprintf("%d %s%s", n, t.name, s))
+		}
+	}
+	if len(parts) == 0 {
+		parts = []string{"no findings"}
+	}
+	s := "s"
+	if files == 1 {
+		s = ""
+	}
+	return fmt.Sprintf("%s in %d file%s", strings.Join(parts, ", "), files, s)
+}

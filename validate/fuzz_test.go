@@ -1,0 +1,48 @@
+package validate
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzValidate checks that no input makes the validator panic, and that
+// every finding has a registered code and a position inside the input.
+func FuzzValidate(f *testing.F) {
+	files, _ := filepath.Glob("testdata/seeds/*.json")
+	for _, file := range files {
+		if src, err := os.ReadFile(file); err == nil {
+			f.Add(src)
+		}
+	}
+	for _, tc := range []string{
+		`{"Version":"2012-10-17","Statement":{"Effect":"Deny","NotAction":"s3:*","NotResource":"*","Condition":{"ForAllValues:StringLike":{"aws:TagKeys":["a*"]}}}}`,
+		`{"Statement":[{"Effect":"Allow","Principal":{"AWS":["AROAEXAMPLEEXAMPLE123"],"Federated":"x"},"Action":"sts:AssumeRole*","Resource":"arn:aws:iam::*:role/${aws:username"}]}`,
+		`"Sid": "x", "Effect": "Allow" }, {`,
+	} {
+		f.Add([]byte(tc))
+	}
+	types := []PolicyType{IdentityPolicy, ResourcePolicy, RoleTrustPolicy, ServiceControlPolicy, ResourceControlPolicy}
+	validators := make([]*Validator, len(types))
+	for i, t := range types {
+		v, err := New(Options{PolicyType: t, LegacySCPGrammar: true})
+		if err != nil {
+			f.Fatal(err)
+		}
+		validators[i] = v
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		for _, v := range validators {
+			for _, fd := range v.Validate(src) {
+				if RuleFor(fd.IssueCode) == nil {
+					t.Errorf("unregistered issue code %s", fd.IssueCode)
+				}
+				for _, l := range fd.Locations {
+					if l.Span.Start.Offset < 0 || l.Span.Start.Offset > len(src) {
+						t.Errorf("%s: offset %d outside the input (%d bytes)", fd.IssueCode, l.Span.Start.Offset, len(src))
+					}
+				}
+			}
+		}
+	})
+}
