@@ -54,4 +54,3 @@ func TestSuggest(t *testing.T) {
 		})
 	}
 }
-
