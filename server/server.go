@@ -1,0 +1,355 @@
+// Package server is the HTTP core of connect-iam's AWS-compatible service.
+// It accepts the requests AWS clients send to IAM and STS (the awsQuery
+// protocol) and to Amazon Connect and IAM Access Analyzer (restJson1) on
+// one listener, authenticates them with SigV4 through an [Authenticator],
+// and dispatches them to operation handlers that other packages register:
+//
+//	srv := server.New(server.Config{Authenticator: server.SigV4(verifier)})
+//	srv.RegisterQuery("iam", "CreateUser", createUser)
+//	srv.RegisterREST("connect", route, describeUser)
+//	go srv.ListenAndServe()
+//	...
+//	srv.Shutdown(ctx) // in-flight requests finish
+//
+// The protocol of a request is chosen by the signing name in its SigV4
+// credential scope (iam and sts are awsQuery; the services registered with
+// [Server.RegisterREST] are restJson1). A request without a usable scope is
+// classified by its shape: a form-encoded POST or a GET with an Action
+// parameter is awsQuery (IAM, or STS for Version=2011-06-15), anything else
+// restJson1. Every failure is written in the error format of that protocol:
+// SigV4 failures with [sigv4.Error.QueryCode] or [sigv4.Error.JSONCode].
+//
+// Around every request the server assigns a request ID (returned in
+// X-Amzn-RequestId and in the awsQuery RequestId element), limits the body
+// size, records Prometheus metrics (served at /metrics) and writes one
+// structured log line with log/slog. Logs never contain header values, the
+// query string or the body, and the logger is wrapped by
+// [NewRedactingHandler], so attributes named like secrets (Authorization,
+// X-Amz-Security-Token, SecretAccessKey, SessionToken, ...) are redacted
+// whoever logs them. GET /healthz answers 200 while the server runs.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/connect-iam/connect-iam/server/awsquery"
+	"github.com/connect-iam/connect-iam/server/restjson"
+	"github.com/connect-iam/connect-iam/server/sigv4"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// DefaultAddr is the listen address used when [Config.Addr] is empty: the
+// loopback interface only.
+const DefaultAddr = "127.0.0.1:8080"
+
+// DefaultMaxBodyBytes is the request body limit used when
+// [Config.MaxBodyBytes] is zero.
+const DefaultMaxBodyBytes = 4 << 20
+
+// Authenticator authenticates a request whose body has been read. It
+// returns the verified request (the principal is in
+// Result.Credentials.Principal) or an error: a [*sigv4.Error] is written
+// with the code of the request's protocol, any other error as an internal
+// failure. [SigV4] adapts a [*sigv4.Verifier].
+type Authenticator interface {
+	Authenticate(r *http.Request, body []byte) (*sigv4.Result, error)
+}
+
+// AuthenticatorFunc adapts a function to [Authenticator].
+type AuthenticatorFunc func(r *http.Request, body []byte) (*sigv4.Result, error)
+
+// Authenticate calls f(r, body).
+func (f AuthenticatorFunc) Authenticate(r *http.Request, body []byte) (*sigv4.Result, error) {
+	return f(r, body)
+}
+
+// SigV4 returns an [Authenticator] that verifies requests with v.
+func SigV4(v *sigv4.Verifier) Authenticator {
+	return AuthenticatorFunc(v.Verify)
+}
+
+// Config configures a [Server].
+type Config struct {
+	// Addr is the TCP address ListenAndServe listens on; empty means
+	// DefaultAddr (loopback).
+	Addr string
+	// Authenticator authenticates every API request. If nil, every API
+	// request fails with an internal failure, so that a server missing
+	// its authenticator never serves unauthenticated calls.
+	Authenticator Authenticator
+	// Logger receives one line per request and handler failures; nil
+	// means slog.Default(). Its handler is wrapped with
+	// [NewRedactingHandler].
+	Logger *slog.Logger
+	// MaxBodyBytes limits request bodies; zero means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// Registry receives the server's metrics; nil means a new registry of
+	// the server's own. /metrics serves this registry.
+	Registry *prometheus.Registry
+	// ReadHeaderTimeout and IdleTimeout are passed to http.Server; zero
+	// means 10 s and 120 s.
+	ReadHeaderTimeout time.Duration
+	IdleTimeout       time.Duration
+	// ShutdownTimeout bounds how long [Server.Run] waits for in-flight
+	// requests after its context ends; zero means 30 s.
+	ShutdownTimeout time.Duration
+}
+
+// QueryCall is one authenticated awsQuery call as a [QueryHandler] sees it.
+type QueryCall struct {
+	// Service is the awsQuery service called (awsquery.IAM or awsquery.STS).
+	Service awsquery.Service
+	// Action is the operation name.
+	Action string
+	// Params are the decoded parameters.
+	Params *awsquery.Request
+	// Auth is the verified SigV4 request; Auth.Credentials.Principal is
+	// the caller.
+	Auth *sigv4.Result
+	// RequestID is the ID returned to the client.
+	RequestID string
+	// HTTPRequest is the underlying request; its body has been consumed.
+	HTTPRequest *http.Request
+}
+
+// QueryHandler serves one awsQuery operation. It returns the result
+// structure, encoded with encoding/xml as the content of <ActionResult>
+// (nil for operations without output), or an error: an [*awsquery.Error]
+// is written as is, any other error as a 500 InternalFailure and logged.
+type QueryHandler interface {
+	ServeQuery(ctx context.Context, call *QueryCall) (any, error)
+}
+
+// QueryHandlerFunc adapts a function to [QueryHandler].
+type QueryHandlerFunc func(ctx context.Context, call *QueryCall) (any, error)
+
+// ServeQuery calls f(ctx, call).
+func (f QueryHandlerFunc) ServeQuery(ctx context.Context, call *QueryCall) (any, error) {
+	return f(ctx, call)
+}
+
+// RESTCall is one authenticated restJson1 call as a [RESTHandler] sees it.
+type RESTCall struct {
+	// Service is the signing name of the service, for example "connect".
+	Service string
+	// Route is the matched route; Route.Operation names the operation.
+	Route restjson.Route
+	// Labels are the path labels, percent-decoded.
+	Labels map[string]string
+	// Query reads the query-string parameters.
+	Query *restjson.Query
+	// Body is the request body.
+	Body []byte
+	// Auth is the verified SigV4 request.
+	Auth *sigv4.Result
+	// RequestID is the ID returned to the client.
+	RequestID string
+	// HTTPRequest is the underlying request; its body has been consumed.
+	HTTPRequest *http.Request
+}
+
+// Decode decodes the JSON body into v with [restjson.Decode].
+func (c *RESTCall) Decode(v any) error { return restjson.Decode(c.Body, v) }
+
+// RESTHandler serves one restJson1 operation. It returns the output
+// structure, encoded as JSON (nil for an empty body), or an error: a
+// [*restjson.Error] is written as is, any other error as a 500
+// InternalFailure and logged.
+type RESTHandler interface {
+	ServeREST(ctx context.Context, call *RESTCall) (any, error)
+}
+
+// RESTHandlerFunc adapts a function to [RESTHandler].
+type RESTHandlerFunc func(ctx context.Context, call *RESTCall) (any, error)
+
+// ServeREST calls f(ctx, call).
+func (f RESTHandlerFunc) ServeREST(ctx context.Context, call *RESTCall) (any, error) {
+	return f(ctx, call)
+}
+
+// Server is the AWS-compatible HTTP server. Register handlers before
+// serving; a Server is safe for concurrent use once serving.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	metrics *metrics
+	mux     *http.ServeMux
+	http    *http.Server
+
+	mu    sync.RWMutex
+	query map[string]map[string]QueryHandler // service -> action
+	rest  map[string]*restjson.Router[RESTHandler]
+}
+
+// querySvcs are the awsQuery services by signing name.
+var querySvcs = map[string]awsquery.Service{
+	awsquery.IAM.Name: awsquery.IAM,
+	awsquery.STS.Name: awsquery.STS,
+}
+
+// New returns a Server configured by cfg.
+func New(cfg Config) *Server {
+	if cfg.Addr == "" {
+		cfg.Addr = DefaultAddr
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.ReadHeaderTimeout == 0 {
+		cfg.ReadHeaderTimeout = 10 * time.Second
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 120 * time.Second
+	}
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = 30 * time.Second
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{
+		cfg:     cfg,
+		log:     slog.New(NewRedactingHandler(logger.Handler())),
+		metrics: newMetrics(cfg.Registry),
+		query:   map[string]map[string]QueryHandler{},
+		rest:    map[string]*restjson.Router[RESTHandler]{},
+	}
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	s.mux.Handle("GET /metrics", s.metrics.handler(cfg.Registry))
+	s.mux.HandleFunc("/", s.serveAPI)
+	s.http = &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           s.mux,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	return s
+}
+
+// RegisterQuery registers h for action of the awsQuery service named by
+// its signing name ("iam" or "sts"). Like http.ServeMux, it panics on a
+// programming error: an unknown service, an empty action or an action
+// registered twice.
+func (s *Server) RegisterQuery(service, action string, h QueryHandler) {
+	if _, ok := querySvcs[service]; !ok {
+		panic(fmt.Sprintf("server: RegisterQuery: unknown awsQuery service %q; use \"iam\" or \"sts\"", service))
+	}
+	if action == "" || h == nil {
+		panic("server: RegisterQuery: empty action or nil handler for service " + service)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.query[service]
+	if m == nil {
+		m = map[string]QueryHandler{}
+		s.query[service] = m
+	}
+	if _, dup := m[action]; dup {
+		panic(fmt.Sprintf("server: RegisterQuery: %s:%s is already registered", service, action))
+	}
+	m[action] = h
+}
+
+// RegisterREST registers h for route of the restJson1 service named by its
+// signing name (for example "connect" with a route of
+// [restjson.ConnectRoutes], or "access-analyzer"). It panics on a
+// programming error: a service name of an awsQuery service, a nil handler,
+// or a route that is malformed or conflicts with one registered before.
+func (s *Server) RegisterREST(service string, route restjson.Route, h RESTHandler) {
+	if _, ok := querySvcs[service]; ok || service == "" {
+		panic(fmt.Sprintf("server: RegisterREST: %q is not a restJson1 service name", service))
+	}
+	if h == nil {
+		panic("server: RegisterREST: nil handler for " + service + ":" + route.Operation)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rt := s.rest[service]
+	if rt == nil {
+		rt = restjson.NewRouter[RESTHandler]()
+		s.rest[service] = rt
+	}
+	if err := rt.Add(route, h); err != nil {
+		panic("server: RegisterREST: " + service + ": " + err.Error())
+	}
+}
+
+// ObserveDecision counts one authorization decision of service in the
+// decisions metric; result is "allow", "explicit_deny" or "implicit_deny".
+func (s *Server) ObserveDecision(service, result string) {
+	s.metrics.decisions.WithLabelValues(service, result).Inc()
+}
+
+// Handler returns the server's HTTP handler (API, /healthz, /metrics), for
+// use with httptest or another http.Server.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Addr returns the configured listen address.
+func (s *Server) Addr() string { return s.cfg.Addr }
+
+// ListenAndServe listens on the configured address and serves until
+// Shutdown; it then returns http.ErrServerClosed.
+func (s *Server) ListenAndServe() error {
+	l, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("server: listening on %s: %w; choose a free address with --addr", s.cfg.Addr, err)
+	}
+	return s.Serve(l)
+}
+
+// Serve serves connections from l until Shutdown; it then returns
+// http.ErrServerClosed.
+func (s *Server) Serve(l net.Listener) error {
+	s.log.Info("listening", "addr", l.Addr().String())
+	return s.http.Serve(l)
+}
+
+// Shutdown stops accepting connections and waits for in-flight requests to
+// finish, or for ctx to end (then it returns ctx's error and the remaining
+// connections are closed).
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.http.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		_ = s.http.Close()
+	}
+	return err
+}
+
+// Run serves on l until ctx ends, then shuts down gracefully: it stops
+// accepting connections and waits up to Config.ShutdownTimeout for
+// in-flight requests. It returns nil after a clean shutdown, the
+// shutdown's error when requests outlived the timeout, or Serve's error
+// if serving failed first. The caller closes its store after Run returns.
+func (s *Server) Run(ctx context.Context, l net.Listener) error {
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(l) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := s.Shutdown(sctx)
+	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	return err
+}
