@@ -1,0 +1,119 @@
+// Package authz authorizes the server's API calls with the policy engine:
+// it resolves the authenticated caller to the policies that apply to it
+// (identity policies of the user or role and of the user's groups, the
+// permissions boundary, session policies), builds the request context IAM
+// builds (aws:PrincipalTag/*, aws:SourceIp, aws:SecureTransport,
+// aws:CurrentTime, aws:MultiFactorAuthPresent, ...), decides with eval,
+// and returns AWS's access-denied error when the answer is no.
+//
+// The types in this file are the contract between the authorizer and the
+// service packages (iam, sts, connect) that call it.
+package authz
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/connect-iam/connect-iam/eval"
+	"github.com/connect-iam/connect-iam/store"
+)
+
+// CallerKind is the kind of principal that signed a request.
+type CallerKind int
+
+const (
+	// UserCaller is an IAM user signing with its long-term access key.
+	UserCaller CallerKind = iota + 1
+	// RootCaller is the account root user.
+	RootCaller
+	// AssumedRoleCaller is a role session (AssumeRole credentials).
+	AssumedRoleCaller
+	// FederatedUserCaller is a GetFederationToken session.
+	FederatedUserCaller
+	// SessionTokenCaller is a GetSessionToken session of an IAM user (or
+	// root): it acts as that user.
+	SessionTokenCaller
+)
+
+// Caller is the authenticated principal of a request, as resolved from the
+// access key that signed it. The server's credential lookup sets it as
+// sigv4.Credentials.Principal; service handlers read it with CallerOf.
+type Caller struct {
+	Kind      CallerKind
+	AccountID string
+	// ARN is the principal's ARN as AWS reports it to GetCallerIdentity and
+	// in access-denied messages: the user ARN, the root ARN,
+	// arn:aws:sts::ACCT:assumed-role/ROLE/SESSION or
+	// arn:aws:sts::ACCT:federated-user/NAME.
+	ARN string
+	// UserID is aws:userid: AIDA... for users, AROA...:SESSION for role
+	// sessions, ACCT:NAME for federated users, the account ID for root.
+	UserID string
+	// UserName is the IAM user for UserCaller and SessionTokenCaller, and
+	// the user who called GetFederationToken for FederatedUserCaller.
+	UserName string
+	// RoleName and RoleARN (with path) identify the role of an
+	// AssumedRoleCaller; SessionName is its session name.
+	RoleName, RoleARN, SessionName string
+	// AccessKeyID is the key that signed the request (AKIA... or ASIA...).
+	AccessKeyID string
+	// Session is the STS session behind temporary credentials, nil for
+	// long-term keys.
+	Session *store.Session
+}
+
+// Request is one authorization question a service handler asks.
+type Request struct {
+	Caller *Caller
+	// Action is "service:Action", such as "iam:CreateUser".
+	Action string
+	// Resource is the resource ARN the action names, or "*".
+	Resource string
+	// ResourceAccount is the account owning the resource; "" derives it
+	// from Resource, else the caller's account.
+	ResourceAccount string
+	// Context holds the request-specific condition keys the service adds
+	// (aws:RequestTag/KEY, aws:TagKeys, aws:ResourceTag/KEY,
+	// iam:PermissionsBoundary, iam:PolicyARN, sts:ExternalId,
+	// connect:InstanceId, ...): key to values. The authorizer adds the
+	// global keys itself.
+	Context map[string][]string
+	// ResourcePolicy is the resource-based policy of the resource, if any
+	// (a role's trust policy for sts:AssumeRole).
+	ResourcePolicy *eval.Policy
+	// HTTP is the request being served, for aws:SourceIp,
+	// aws:SecureTransport, aws:UserAgent and aws:RequestedRegion.
+	HTTP *http.Request
+	// Region is the region the request was signed for.
+	Region string
+	// Time is the time of the request; zero means now.
+	Time time.Time
+}
+
+// Authorizer answers authorization questions. Authorize returns nil when
+// the request is allowed and an *AccessDeniedError otherwise (or another
+// error when the answer could not be computed, such as a store failure).
+type Authorizer interface {
+	Authorize(ctx context.Context, req *Request) error
+}
+
+// AccessDeniedError is a denied request. Message is AWS's message:
+// "User: ARN is not authorized to perform: ACTION on resource: RES because
+// no identity-based policy allows the ACTION action" (or "with an explicit
+// deny in a ... policy"). Services send it as AccessDenied (awsQuery) or
+// AccessDeniedException (JSON), HTTP 403.
+type AccessDeniedError struct {
+	Decision    eval.Decision
+	Message     string
+	Explanation *eval.Explanation
+}
+
+func (e *AccessDeniedError) Error() string { return e.Message }
+
+// CallerOf returns the Caller that credential lookup attached to a
+// verified request's principal, or nil.
+func CallerOf(principal any) *Caller {
+	c, _ := principal.(*Caller)
+	return c
+}
