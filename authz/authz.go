@@ -8,6 +8,32 @@
 //
 // The types in this file are the contract between the authorizer and the
 // service packages (iam, sts, connect) that call it.
+//
+// The server wires it up as:
+//
+//	st := authz.Watch(db) // every writer in the process uses st
+//	creds := authz.NewCredentialStore(st, box, nil)
+//	engine := authz.New(st, authz.Options{Catalog: cat, ManagedPolicy: iam.ManagedPolicy, Observe: srv.ObserveDecision})
+//	verifier := &sigv4.Verifier{Store: creds}
+//
+// NewCredentialStore resolves long-term keys (AKIA..., Active only) of IAM
+// users and temporary credentials (ASIA...) of STS sessions to a *Caller.
+// The Engine resolves a caller's policies from the store: for a user its
+// inline and attached policies, those of its groups, and its permissions
+// boundary; for a role session the role's policies and boundary plus the
+// session policies; for a federated user the user's policies plus the
+// session policies (none means no permissions); the root user is
+// evaluated with the engine's root semantics. Compiled policies are cached
+// by document. When the store is the one Watch returns, the policies
+// resolved for each caller and the credentials of each key are cached too,
+// until a write changes users, groups, roles, policies, tags, keys or
+// sessions (or for at most DefaultMaxCacheAge), so that a request served
+// from the caches reads nothing from the store.
+//
+// The Engine records the last use of long-term access keys (at most once a
+// minute per key, in the background) and reports each decision to
+// Options.Observe and to the Recorder of the request's context
+// (WithRecorder), for the audit log.
 package authz
 
 import (
@@ -38,7 +64,9 @@ const (
 
 // Caller is the authenticated principal of a request, as resolved from the
 // access key that signed it. The server's credential lookup sets it as
-// sigv4.Credentials.Principal; service handlers read it with CallerOf.
+// sigv4.Credentials.Principal; service handlers read it with CallerOf. A
+// Caller may be shared by concurrent requests of the same key: treat it
+// as read-only.
 type Caller struct {
 	Kind      CallerKind
 	AccountID string
@@ -82,6 +110,13 @@ type Request struct {
 	// ResourcePolicy is the resource-based policy of the resource, if any
 	// (a role's trust policy for sts:AssumeRole).
 	ResourcePolicy *eval.Policy
+	// RequireResourceAllow makes the resource policy itself have to allow
+	// the caller, by naming it or its account, as a role trust policy must
+	// for sts:AssumeRole and sts:TagSession (spec §3.2 step 4); the usual
+	// evaluation (identity policies, boundary, session policies, and
+	// cross-account rules) must allow as well. A denial by the trust policy
+	// says "because no role trust policy allows the ACTION action".
+	RequireResourceAllow bool
 	// HTTP is the request being served, for aws:SourceIp,
 	// aws:SecureTransport, aws:UserAgent and aws:RequestedRegion.
 	HTTP *http.Request

@@ -1,0 +1,38 @@
+package authz
+
+import (
+	"context"
+	"testing"
+
+	"github.com/connect-iam/connect-iam/store"
+)
+
+func BenchmarkAuthorize(b *testing.B) {
+	f := loadWorld(b)
+	callers := setupCallers(b, f)
+	for _, st := range []struct {
+		name string
+		st   store.Store
+	}{{"plain", f.st}, {"watched", Watch(f.st)}} {
+		e := New(st.st, Options{ManagedPolicy: f.managedPolicy})
+		b.Cleanup(e.Close)
+		for _, name := range []string{"alice", "ASIAAPP2"} {
+			req := &Request{Caller: callers[name], Action: "s3:GetObject", Resource: "arn:aws:s3:::data/k", Region: "eu-west-1"}
+			b.Run(st.name+"/"+name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					_ = e.Authorize(context.Background(), req)
+				}
+			})
+		}
+		cs := NewCredentialStore(st.st, f.box, nil)
+		b.Run(st.name+"/LookupCredentials", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := cs.LookupCredentials(context.Background(), "AKIAALICE00000000001"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

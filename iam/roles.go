@@ -1,0 +1,260 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/connect-iam/connect-iam/store"
+	"github.com/connect-iam/connect-iam/validate"
+)
+
+func init() {
+	operations["CreateRole"] = (*handler).createRole
+	operations["GetRole"] = (*handler).getRole
+	operations["ListRoles"] = (*handler).listRoles
+	operations["UpdateRole"] = (*handler).updateRole
+	operations["UpdateRoleDescription"] = (*handler).updateRoleDescription
+	operations["UpdateAssumeRolePolicy"] = (*handler).updateAssumeRolePolicy
+	operations["DeleteRole"] = (*handler).deleteRole
+}
+
+// Role session duration limits, in seconds.
+const (
+	minSessionSeconds = 3600
+	maxSessionSeconds = 43200
+)
+
+func (h *handler) createRole(ctx context.Context, c *call) (any, error) {
+	roleName := name(c, "RoleName", 64)
+	p := path(c, "Path", "/")
+	trust := document(c, "AssumeRolePolicyDocument")
+	c.p.Length("Description", 0, 1000)
+	desc := c.p.String("Description")
+	c.p.Range("MaxSessionDuration", minSessionSeconds, maxSessionSeconds)
+	maxDur, hasDur := c.p.Int("MaxSessionDuration")
+	kv := map[string][]string{}
+	pb := c.p.String("PermissionsBoundary")
+	if pb != "" {
+		arnParam(c, "PermissionsBoundary")
+		kv["iam:PermissionsBoundary"] = []string{pb}
+	}
+	tags := tagsParam(c, kv)
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	if !hasDur {
+		maxDur = minSessionSeconds
+	}
+	r := store.Role{AccountID: c.acct, ID: NewUniqueID("AROA"), Path: p, Name: roleName,
+		ARN: entityARN(c.acct, "role", p, roleName), AssumeRolePolicyDocument: trust, Description: desc,
+		MaxSessionDuration: time.Duration(maxDur) * time.Second, PermissionsBoundaryARN: pb, Created: h.Now().UTC()}
+	if err := h.authorize(ctx, c, "iam:CreateRole", r.ARN, kv); err != nil {
+		return nil, err
+	}
+	if len(tags) > 0 {
+		if err := h.authorize(ctx, c, "iam:TagRole", r.ARN, kv); err != nil {
+			return nil, err
+		}
+	}
+	if err := h.checkPolicy(validate.RoleTrustPolicy, trust); err != nil {
+		return nil, err
+	}
+	if err := checkTrustSize(trust); err != nil {
+		return nil, err
+	}
+	err := h.Store.Update(ctx, func(tx store.Tx) error {
+		if pb != "" {
+			if err := checkBoundaryPolicy(tx, c.acct, pb); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateRole(r); err != nil {
+			if errors.Is(err, store.ErrAlreadyExists) {
+				return alreadyExists("Role with name %s already exists.", roleName)
+			}
+			return err
+		}
+		if len(tags) > 0 {
+			return tx.TagEntity(c.acct, store.EntityRef{Kind: store.KindRole, Name: roleName}, tags)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Role xRole `xml:"Role"`
+	}{roleXML(r, tags, false)}, nil
+}
+
+func (h *handler) getRole(ctx context.Context, c *call) (any, error) {
+	roleName := name(c, "RoleName", 64)
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	e, err := h.authEntity(ctx, c, "iam:GetRole", store.KindRole, roleName, nil)
+	if err != nil {
+		return nil, err
+	}
+	var r store.Role
+	err = h.Store.View(ctx, func(tx store.ReadTx) error {
+		var err error
+		r, err = tx.GetRole(c.acct, e.name)
+		return notFound(err, store.KindRole, roleName)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Role xRole `xml:"Role"`
+	}{roleXML(r, e.tags, true)}, nil
+}
+
+func (h *handler) listRoles(ctx context.Context, c *call) (any, error) {
+	prefix := path(c, "PathPrefix", "")
+	opt := pageOpts(c)
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	if err := h.authorize(ctx, c, "iam:ListRoles", "arn:"+partition+":iam::"+c.acct+":role/*", nil); err != nil {
+		return nil, err
+	}
+	var roles []store.Role
+	var next string
+	err := h.Store.View(ctx, func(tx store.ReadTx) error {
+		var err error
+		roles, next, err = tx.ListRoles(c.acct, prefix, opt)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		Roles []xRole `xml:"Roles>member"`
+		page
+	}{Roles: make([]xRole, 0, len(roles)), page: newPage(next)}
+	for _, r := range roles {
+		out.Roles = append(out.Roles, roleXML(r, nil, false))
+	}
+	return out, nil
+}
+
+// changeRole authorizes action on a role and applies change to it in one
+// transaction. Service-linked roles accept only description changes
+// (allowSLR).
+func (h *handler) changeRole(ctx context.Context, c *call, action, roleName string, allowSLR bool, change func(r *store.Role)) error {
+	e, err := h.authEntity(ctx, c, action, store.KindRole, roleName, nil)
+	if err != nil {
+		return err
+	}
+	if e.serviceLinked && !allowSLR {
+		return protectedRole(e.name)
+	}
+	return h.Store.Update(ctx, func(tx store.Tx) error {
+		r, err := tx.GetRole(c.acct, roleName)
+		if err != nil {
+			return notFound(err, store.KindRole, roleName)
+		}
+		change(&r)
+		return tx.UpdateRole(r)
+	})
+}
+
+func (h *handler) updateRole(ctx context.Context, c *call) (any, error) {
+	roleName := name(c, "RoleName", 64)
+	c.p.Length("Description", 0, 1000)
+	desc, hasDesc := c.p.Lookup("Description")
+	c.p.Range("MaxSessionDuration", minSessionSeconds, maxSessionSeconds)
+	maxDur, hasDur := c.p.Int("MaxSessionDuration")
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	err := h.changeRole(ctx, c, "iam:UpdateRole", roleName, !hasDur, func(r *store.Role) {
+		if hasDesc {
+			r.Description = desc
+		}
+		if hasDur {
+			r.MaxSessionDuration = time.Duration(maxDur) * time.Second
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	// UpdateRole's result is empty but present: the SDKs require the
+	// <UpdateRoleResult/> element.
+	return struct{}{}, nil
+}
+
+func (h *handler) updateRoleDescription(ctx context.Context, c *call) (any, error) {
+	roleName := name(c, "RoleName", 64)
+	desc := c.p.Required("Description")
+	c.p.Length("Description", 0, 1000)
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	var out store.Role
+	err := h.changeRole(ctx, c, "iam:UpdateRoleDescription", roleName, true, func(r *store.Role) {
+		r.Description = desc
+		out = *r
+	})
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Role xRole `xml:"Role"`
+	}{roleXML(out, nil, false)}, nil
+}
+
+func (h *handler) updateAssumeRolePolicy(ctx context.Context, c *call) (any, error) {
+	roleName := name(c, "RoleName", 64)
+	trust := document(c, "PolicyDocument")
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	e, err := h.authEntity(ctx, c, "iam:UpdateAssumeRolePolicy", store.KindRole, roleName, nil)
+	if err != nil {
+		return nil, err
+	}
+	if e.serviceLinked {
+		return nil, protectedRole(e.name)
+	}
+	if err := h.checkPolicy(validate.RoleTrustPolicy, trust); err != nil {
+		return nil, err
+	}
+	if err := checkTrustSize(trust); err != nil {
+		return nil, err
+	}
+	return nil, h.Store.Update(ctx, func(tx store.Tx) error {
+		r, err := tx.GetRole(c.acct, roleName)
+		if err != nil {
+			return notFound(err, store.KindRole, roleName)
+		}
+		r.AssumeRolePolicyDocument = trust
+		return tx.UpdateRole(r)
+	})
+}
+
+func (h *handler) deleteRole(ctx context.Context, c *call) (any, error) {
+	roleName := name(c, "RoleName", 64)
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	e, err := h.authEntity(ctx, c, "iam:DeleteRole", store.KindRole, roleName, nil)
+	if err != nil {
+		return nil, err
+	}
+	if e.serviceLinked {
+		return nil, protectedRole(e.name)
+	}
+	return nil, h.Store.Update(ctx, func(tx store.Tx) error {
+		err := tx.DeleteRole(c.acct, roleName)
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			return deleteConflict("Cannot delete entity, must detach all policies first.")
+		case err != nil:
+			return notFound(err, store.KindRole, roleName)
+		}
+		return nil
+	})
+}

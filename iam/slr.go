@@ -1,0 +1,220 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/connect-iam/connect-iam/store"
+)
+
+func init() {
+	operations["CreateServiceLinkedRole"] = (*handler).createServiceLinkedRole
+	operations["DeleteServiceLinkedRole"] = (*handler).deleteServiceLinkedRole
+	operations["GetServiceLinkedRoleDeletionStatus"] = (*handler).getServiceLinkedRoleDeletionStatus
+}
+
+// linkedService is a service whose service-linked role connect-iam can
+// create.
+type linkedService struct {
+	rolePrefix string // role name, or its prefix when suffixed
+	policyARN  string // the role's built-in permissions policy
+	// suffixed services (Amazon Connect) create one role per use, named
+	// PREFIX_SUFFIX, with a random suffix unless CustomSuffix is given.
+	suffixed bool
+}
+
+// linkedServices are the service principals CreateServiceLinkedRole
+// accepts: Amazon Connect and the services it uses.
+var linkedServices = map[string]linkedService{
+	"connect.amazonaws.com": {"AWSServiceRoleForAmazonConnect",
+		"arn:aws:iam::aws:policy/aws-service-role/AmazonConnectServiceLinkedRolePolicy", true},
+	"connect-campaigns.amazonaws.com": {"AWSServiceRoleForConnectCampaigns",
+		"arn:aws:iam::aws:policy/aws-service-role/AmazonConnectCampaignsServiceLinkedRolePolicy", false},
+	"app-integrations.amazonaws.com": {"AWSServiceRoleForAppIntegrations",
+		"arn:aws:iam::aws:policy/aws-service-role/AppIntegrationsServiceLinkedRolePolicy", false},
+	"profile.amazonaws.com": {"AWSServiceRoleForProfile",
+		"arn:aws:iam::aws:policy/aws-service-role/CustomerProfilesServiceLinkedRolePolicy", false},
+}
+
+var reSuffix = regexp.MustCompile(`[\w+=,.@-]+`)
+
+// serviceTrustPolicy is the trust policy of a service-linked role.
+func serviceTrustPolicy(service string) string {
+	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"` + service + `"},"Action":"sts:AssumeRole"}]}`
+}
+
+func (h *handler) createServiceLinkedRole(ctx context.Context, c *call) (any, error) {
+	service := c.p.Required("AWSServiceName")
+	c.p.Length("AWSServiceName", 1, 128)
+	c.p.Pattern("AWSServiceName", reName)
+	c.p.Length("Description", 0, 1000)
+	desc := c.p.String("Description")
+	c.p.Length("CustomSuffix", 1, 64)
+	c.p.Pattern("CustomSuffix", reSuffix)
+	suffix := c.p.String("CustomSuffix")
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	ls, ok := linkedServices[service]
+	roleName := ls.rolePrefix
+	switch {
+	case ls.suffixed && suffix == "":
+		suffix = strings.ToUpper(store.NewID("", 20))
+		fallthrough
+	case suffix != "":
+		roleName += "_" + suffix
+	}
+	p := "/aws-service-role/" + service + "/"
+	arn := entityARN(c.acct, "role", p, roleName)
+	if !ok {
+		arn = entityARN(c.acct, "role", p, "*")
+	}
+	kv := map[string][]string{"iam:AWSServiceName": {service}}
+	if err := h.authorize(ctx, c, "iam:CreateServiceLinkedRole", arn, kv); err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, invalidInput("The service %s has no service-linked role that connect-iam can create; use one of %s (service principals are case-sensitive).",
+			service, strings.Join(slices.Sorted(maps.Keys(linkedServices)), ", "))
+	}
+	r := store.Role{AccountID: c.acct, ID: NewUniqueID("AROA"), Path: p, Name: roleName, ARN: arn,
+		AssumeRolePolicyDocument: serviceTrustPolicy(service), Description: desc, MaxSessionDuration: time.Hour,
+		ServiceLinked: true, Created: h.Now().UTC()}
+	err := h.Store.Update(ctx, func(tx store.Tx) error {
+		if err := tx.CreateRole(r); err != nil {
+			if errors.Is(err, store.ErrAlreadyExists) {
+				return invalidInput("Service role name %s has been taken in this account, please try a different suffix.", roleName)
+			}
+			return err
+		}
+		return tx.AttachPolicy(c.acct, store.EntityRef{Kind: store.KindRole, Name: roleName}, ls.policyARN)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Role xRole `xml:"Role"`
+	}{roleXML(r, nil, false)}, nil
+}
+
+func (h *handler) deleteServiceLinkedRole(ctx context.Context, c *call) (any, error) {
+	roleName := name(c, "RoleName", 64)
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	e, err := h.authEntity(ctx, c, "iam:DeleteServiceLinkedRole", store.KindRole, roleName, nil)
+	if err != nil {
+		return nil, err
+	}
+	if !e.serviceLinked {
+		return nil, invalidInput("Role %s is not a service-linked role; delete it with DeleteRole.", e.name)
+	}
+	now := h.Now().UTC()
+	task := store.DeletionTask{AccountID: c.acct, ID: "task" + e.path + e.name + "/" + strings.ToLower(store.NewID("", 32)),
+		RoleName: e.name, Status: store.DeletionInProgress, Created: now, Updated: now}
+	if err := h.Store.Update(ctx, func(tx store.Tx) error { return tx.CreateDeletionTask(task) }); err != nil {
+		return nil, err
+	}
+	// The deletion runs as its own transaction after the task is recorded;
+	// its outcome is what GetServiceLinkedRoleDeletionStatus reports.
+	var reason string
+	delErr := h.Store.Update(ctx, func(tx store.Tx) error {
+		n, err := tx.CountActiveSessions(c.acct, e.arn, h.Now())
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			reason = fmt.Sprintf("The role %s has %d active sessions; service-linked role sessions cannot be revoked, so wait until they expire.", e.name, n)
+			return errBlocked
+		}
+		ref := store.EntityRef{Kind: store.KindRole, Name: e.name}
+		arns, _, err := tx.ListAttachedPolicies(c.acct, ref, store.ListOptions{MaxItems: store.MaxMaxItems})
+		if err != nil {
+			return err
+		}
+		for _, a := range arns {
+			if err := tx.DetachPolicy(c.acct, ref, a); err != nil {
+				return err
+			}
+		}
+		inline, _, err := tx.ListInlinePolicies(c.acct, ref, store.ListOptions{MaxItems: store.MaxMaxItems})
+		if err != nil {
+			return err
+		}
+		for _, p := range inline {
+			if err := tx.DeleteInlinePolicy(c.acct, ref, p.Name); err != nil {
+				return err
+			}
+		}
+		return tx.DeleteRole(c.acct, e.name)
+	})
+	status := store.DeletionSucceeded
+	switch {
+	case errors.Is(delErr, errBlocked):
+		status = store.DeletionFailed
+	case delErr != nil:
+		status, reason = store.DeletionFailed, "The role could not be deleted because of an internal failure; call DeleteServiceLinkedRole again."
+	}
+	if err := h.Store.Update(ctx, func(tx store.Tx) error {
+		return tx.UpdateDeletionTask(c.acct, task.ID, status, reason)
+	}); err != nil {
+		return nil, err
+	}
+	if delErr != nil && !errors.Is(delErr, errBlocked) {
+		return nil, delErr
+	}
+	return struct {
+		DeletionTaskID string `xml:"DeletionTaskId"`
+	}{task.ID}, nil
+}
+
+// errBlocked stops a service-linked role deletion that is not allowed yet.
+var errBlocked = errors.New("iam: service-linked role deletion blocked")
+
+func (h *handler) getServiceLinkedRoleDeletionStatus(ctx context.Context, c *call) (any, error) {
+	id := c.p.Required("DeletionTaskId")
+	c.p.Length("DeletionTaskId", 1, 1000)
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	// task/aws-service-role/SERVICE/ROLE/UUID: the role's ARN is the
+	// middle part.
+	roleARN := "arn:" + partition + ":iam::" + c.acct + ":role/*"
+	if rest, ok := strings.CutPrefix(id, "task/"); ok {
+		if i := strings.LastIndexByte(rest, '/'); i > 0 {
+			roleARN = "arn:" + partition + ":iam::" + c.acct + ":role/" + rest[:i]
+		}
+	}
+	if err := h.authorize(ctx, c, "iam:GetServiceLinkedRoleDeletionStatus", roleARN, nil); err != nil {
+		return nil, err
+	}
+	var t store.DeletionTask
+	err := h.Store.View(ctx, func(tx store.ReadTx) error {
+		var err error
+		t, err = tx.GetDeletionTask(c.acct, id)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, noSuchEntity("Deletion task %s does not exist.", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	type reasonXML struct {
+		Reason string `xml:"Reason"`
+	}
+	out := struct {
+		Status string     `xml:"Status"`
+		Reason *reasonXML `xml:"Reason,omitempty"`
+	}{Status: string(t.Status)}
+	if t.Reason != "" {
+		out.Reason = &reasonXML{t.Reason}
+	}
+	return out, nil
+}

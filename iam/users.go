@@ -1,0 +1,240 @@
+package iam
+
+import (
+	"context"
+	"errors"
+
+	"github.com/connect-iam/connect-iam/authz"
+	"github.com/connect-iam/connect-iam/server/awsquery"
+	"github.com/connect-iam/connect-iam/store"
+)
+
+func init() {
+	operations["CreateUser"] = (*handler).createUser
+	operations["GetUser"] = (*handler).getUser
+	operations["ListUsers"] = (*handler).listUsers
+	operations["UpdateUser"] = (*handler).updateUser
+	operations["DeleteUser"] = (*handler).deleteUser
+}
+
+func (h *handler) createUser(ctx context.Context, c *call) (any, error) {
+	userName := name(c, "UserName", 64)
+	p := path(c, "Path", "/")
+	kv := map[string][]string{}
+	pb := c.p.String("PermissionsBoundary")
+	if pb != "" {
+		arnParam(c, "PermissionsBoundary")
+		kv["iam:PermissionsBoundary"] = []string{pb}
+	}
+	tags := tagsParam(c, kv)
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	u := store.User{AccountID: c.acct, ID: NewUniqueID("AIDA"), Path: p, Name: userName,
+		ARN: entityARN(c.acct, "user", p, userName), PermissionsBoundaryARN: pb, Created: h.Now().UTC()}
+	if err := h.authorize(ctx, c, "iam:CreateUser", u.ARN, kv); err != nil {
+		return nil, err
+	}
+	if len(tags) > 0 {
+		if err := h.authorize(ctx, c, "iam:TagUser", u.ARN, kv); err != nil {
+			return nil, err
+		}
+	}
+	err := h.Store.Update(ctx, func(tx store.Tx) error {
+		if pb != "" {
+			if err := checkBoundaryPolicy(tx, c.acct, pb); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateUser(u); err != nil {
+			if errors.Is(err, store.ErrAlreadyExists) {
+				return alreadyExists("User with name %s already exists.", userName)
+			}
+			return err
+		}
+		if len(tags) > 0 {
+			return tx.TagEntity(c.acct, store.EntityRef{Kind: store.KindUser, Name: userName}, tags)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		User xUser `xml:"User"`
+	}{userXML(u, tags)}, nil
+}
+
+// checkBoundaryPolicy checks that a permissions boundary names an existing
+// managed policy.
+func checkBoundaryPolicy(tx store.ReadTx, acct, arn string) error {
+	if isAWSManagedARN(arn) {
+		if lookupManaged(arn) == nil {
+			return invalidInput("ARN %s is not valid.", arn)
+		}
+		return nil
+	}
+	if _, err := tx.GetPolicy(acct, arn); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return noSuchEntity("Policy %s does not exist or is not attachable.", arn)
+		}
+		return err
+	}
+	return nil
+}
+
+func (h *handler) getUser(ctx context.Context, c *call) (any, error) {
+	userName := optName(c, "UserName", 128)
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	if userName == "" {
+		switch c.caller.Kind {
+		case authz.UserCaller, authz.SessionTokenCaller:
+			userName = c.caller.UserName
+		case authz.RootCaller:
+			// The root user is not an IAM user; IAM returns its identity.
+			acctARN := "arn:" + partition + ":iam::" + c.acct + ":root"
+			if err := h.authorize(ctx, c, "iam:GetUser", acctARN, nil); err != nil {
+				return nil, err
+			}
+			var acct store.Account
+			err := h.Store.View(ctx, func(tx store.ReadTx) error {
+				var err error
+				acct, err = tx.GetAccount(c.acct)
+				return err
+			})
+			if err != nil {
+				return nil, err
+			}
+			return struct {
+				User xUser `xml:"User"`
+			}{xUser{UserID: c.acct, ARN: acctARN, CreateDate: awsquery.Time(acct.Created)}}, nil
+		default:
+			return nil, awsValidation("Must specify userName when calling with non-User credentials")
+		}
+	}
+	e, err := h.authEntity(ctx, c, "iam:GetUser", store.KindUser, userName, nil)
+	if err != nil {
+		return nil, err
+	}
+	var u store.User
+	err = h.Store.View(ctx, func(tx store.ReadTx) error {
+		var err error
+		u, err = tx.GetUser(c.acct, e.name)
+		return err
+	})
+	if err != nil {
+		return nil, notFound(err, store.KindUser, userName)
+	}
+	return struct {
+		User xUser `xml:"User"`
+	}{userXML(u, e.tags)}, nil
+}
+
+// notFound maps ErrNotFound to the NoSuchEntity error of an entity.
+func notFound(err error, k store.EntityKind, name string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return noSuch(k, name)
+	}
+	return err
+}
+
+func (h *handler) listUsers(ctx context.Context, c *call) (any, error) {
+	prefix := path(c, "PathPrefix", "")
+	opt := pageOpts(c)
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	if err := h.authorize(ctx, c, "iam:ListUsers", "arn:"+partition+":iam::"+c.acct+":user/*", nil); err != nil {
+		return nil, err
+	}
+	var users []store.User
+	var next string
+	err := h.Store.View(ctx, func(tx store.ReadTx) error {
+		var err error
+		users, next, err = tx.ListUsers(c.acct, prefix, opt)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := struct {
+		Users []xUser `xml:"Users>member"`
+		page
+	}{Users: make([]xUser, 0, len(users)), page: newPage(next)}
+	for _, u := range users {
+		out.Users = append(out.Users, userXML(u, nil))
+	}
+	return out, nil
+}
+
+func (h *handler) updateUser(ctx context.Context, c *call) (any, error) {
+	userName := name(c, "UserName", 128)
+	newName := optName(c, "NewUserName", 64)
+	newPath := path(c, "NewPath", "")
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := h.authEntity(ctx, c, "iam:UpdateUser", store.KindUser, userName, nil); err != nil {
+		return nil, err
+	}
+	return nil, h.Store.Update(ctx, func(tx store.Tx) error {
+		u, err := tx.GetUser(c.acct, userName)
+		if err != nil {
+			return notFound(err, store.KindUser, userName)
+		}
+		if newName != "" {
+			u.Name = newName
+		}
+		if newPath != "" {
+			u.Path = newPath
+		}
+		u.ARN = entityARN(c.acct, "user", u.Path, u.Name)
+		if err := tx.UpdateUser(u); err != nil {
+			if errors.Is(err, store.ErrAlreadyExists) {
+				return alreadyExists("User with name %s already exists.", newName)
+			}
+			return err
+		}
+		return nil
+	})
+}
+
+func (h *handler) deleteUser(ctx context.Context, c *call) (any, error) {
+	userName := name(c, "UserName", 128)
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := h.authEntity(ctx, c, "iam:DeleteUser", store.KindUser, userName, nil); err != nil {
+		return nil, err
+	}
+	return nil, h.Store.Update(ctx, func(tx store.Tx) error {
+		err := tx.DeleteUser(c.acct, userName)
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			return deleteConflict("Cannot delete entity, must %s first.", userDependents(tx, c.acct, userName))
+		case err != nil:
+			return notFound(err, store.KindUser, userName)
+		}
+		return nil
+	})
+}
+
+// userDependents names what blocks the deletion of a user, in IAM's words.
+func userDependents(tx store.ReadTx, acct, userName string) string {
+	if keys, err := tx.ListAccessKeys(acct, userName); err == nil && len(keys) > 0 {
+		return "delete access keys"
+	}
+	ref := store.EntityRef{Kind: store.KindUser, Name: userName}
+	if ps, _, err := tx.ListInlinePolicies(acct, ref, store.ListOptions{MaxItems: 1}); err == nil && len(ps) > 0 {
+		return "delete policies"
+	}
+	if ps, _, err := tx.ListAttachedPolicies(acct, ref, store.ListOptions{MaxItems: 1}); err == nil && len(ps) > 0 {
+		return "detach all policies"
+	}
+	if gs, _, err := tx.ListGroupsForUser(acct, userName, store.ListOptions{MaxItems: 1}); err == nil && len(gs) > 0 {
+		return "remove users from group"
+	}
+	return "remove its access keys, policies and group memberships"
+}
