@@ -35,8 +35,15 @@ type call struct {
 	service   string // signing name, or "unknown"
 	operation string // registered operation, or "unknown"
 	code      string // AWS error code, "" on success
+	message   string // AWS error message, "" on success
 	accessKey string
-	scoped    bool // the credential scope named the service
+	// Set once the request is authenticated, for the Auditor.
+	auth     *sigv4.Result
+	auditCtx context.Context
+	params   *awsquery.Request
+	labels   map[string]string
+	body     []byte
+	scoped   bool // the credential scope named the service
 }
 
 // statusWriter records the status written.
@@ -158,6 +165,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		s.finish(r, sw, c, start)
+		s.audit(r, sw, c, start)
 	}()
 
 	s.classify(r, c)
@@ -211,6 +219,7 @@ func (s *Server) authenticate(r *http.Request, c *call, body []byte) (*sigv4.Res
 		return nil, &sigv4.Error{Kind: sigv4.KindBadScope,
 			Message: fmt.Sprintf("Credential should be scoped to correct service: '%s'.", c.service)}
 	}
+	c.auth = res
 	return res, nil
 }
 
@@ -229,6 +238,9 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, c *call, bod
 		}
 	}
 	auth, err := s.authenticate(r, c, body)
+	if perr == nil {
+		c.params = params
+	}
 	switch {
 	case err != nil:
 	case perr != nil:
@@ -241,7 +253,7 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, c *call, bod
 		s.writeError(w, c, err)
 		return
 	}
-	result, err := h.ServeQuery(r.Context(), &QueryCall{Service: c.querySvc, Action: params.Action, Params: params,
+	result, err := h.ServeQuery(s.beginAudit(r, c), &QueryCall{Service: c.querySvc, Action: params.Action, Params: params,
 		Auth: auth, RequestID: c.id, HTTPRequest: r})
 	if err != nil {
 		s.writeError(w, c, err)
@@ -277,7 +289,8 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, c *call, body
 		s.writeError(w, c, err)
 		return
 	}
-	out, err := m.Handler.ServeREST(r.Context(), &RESTCall{Service: c.service, Route: m.Route, Labels: m.Labels,
+	c.labels, c.body = m.Labels, body
+	out, err := m.Handler.ServeREST(s.beginAudit(r, c), &RESTCall{Service: c.service, Route: m.Route, Labels: m.Labels,
 		Query: restjson.NewQuery(r.URL.Query()), Body: body, Auth: auth, RequestID: c.id, HTTPRequest: r})
 	if err != nil {
 		s.writeError(w, c, err)
@@ -313,7 +326,7 @@ func (s *Server) writeError(w http.ResponseWriter, c *call, err error) {
 		default:
 			qe = &awsquery.Error{Code: "InternalFailure", Message: msgInternal, Status: http.StatusInternalServerError}
 		}
-		c.code = qe.Code
+		c.code, c.message = qe.Code, qe.Message
 		awsquery.WriteError(w, c.querySvc, c.id, qe)
 		return
 	}
@@ -326,8 +339,36 @@ func (s *Server) writeError(w http.ResponseWriter, c *call, err error) {
 	default:
 		je = &restjson.Error{Code: "InternalFailure", Message: msgInternal, Status: http.StatusInternalServerError}
 	}
-	c.code = je.Code
+	c.code, c.message = je.Code, je.Message
 	restjson.WriteError(w, c.id, je)
+}
+
+// beginAudit returns the context for the handler of an authenticated
+// call, after the Auditor's BeginCall when there is one.
+func (s *Server) beginAudit(r *http.Request, c *call) context.Context {
+	if s.cfg.Auditor == nil {
+		return r.Context()
+	}
+	c.auditCtx = s.cfg.Auditor.BeginCall(r.Context())
+	return c.auditCtx
+}
+
+// audit passes an authenticated call to the Auditor. A call that was
+// authenticated but not dispatched (an unknown action, for instance) is
+// audited too, with the context of the request.
+func (s *Server) audit(r *http.Request, w *statusWriter, c *call, start time.Time) {
+	if s.cfg.Auditor == nil || c.auth == nil {
+		return
+	}
+	ctx := c.auditCtx
+	if ctx == nil {
+		ctx = r.Context()
+	}
+	s.cfg.Auditor.EndCall(ctx, &AuditRecord{
+		RequestID: c.id, Time: start, Service: c.service, Operation: c.operation,
+		Auth: c.auth, HTTPRequest: r, QueryParams: c.params, RESTLabels: c.labels, RESTBody: c.body,
+		Status: w.status, ErrorCode: c.code, ErrorMessage: c.message,
+	})
 }
 
 // finish records the request's metrics and log line.

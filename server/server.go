@@ -26,7 +26,9 @@
 // query string or the body, and the logger is wrapped by
 // [NewRedactingHandler], so attributes named like secrets (Authorization,
 // X-Amz-Security-Token, SecretAccessKey, SessionToken, ...) are redacted
-// whoever logs them. GET /healthz answers 200 while the server runs.
+// whoever logs them. GET /healthz answers 200 while the server runs. An
+// [Auditor] set in [Config.Auditor] sees every authenticated call, with
+// its caller, parameters and outcome, for an audit log.
 package server
 
 import (
@@ -100,6 +102,53 @@ type Config struct {
 	// ShutdownTimeout bounds how long [Server.Run] waits for in-flight
 	// requests after its context ends; zero means 30 s.
 	ShutdownTimeout time.Duration
+	// Auditor, if not nil, sees every authenticated API call: BeginCall
+	// before its handler runs and EndCall after its response is written.
+	Auditor Auditor
+}
+
+// Auditor records authenticated API calls, for an audit log. Requests that
+// fail authentication are not passed to it.
+type Auditor interface {
+	// BeginCall is called once a request is authenticated, before its
+	// handler runs. The context it returns is the handler's, so that the
+	// auditor can attach a recorder (of the authorization decision, for
+	// instance) that EndCall reads back.
+	BeginCall(ctx context.Context) context.Context
+	// EndCall is called with the context BeginCall returned once the
+	// response has been written. rec and its fields must not be kept
+	// after EndCall returns, except by copying.
+	EndCall(ctx context.Context, rec *AuditRecord)
+}
+
+// AuditRecord describes one authenticated API call for an [Auditor].
+type AuditRecord struct {
+	// RequestID is the ID returned to the client.
+	RequestID string
+	// Time is when the request arrived.
+	Time time.Time
+	// Service is the signing name of the service called ("iam", "sts",
+	// "access-analyzer", "connect", ...); Operation the operation name, or
+	// "unknown" when none matched.
+	Service   string
+	Operation string
+	// Auth is the verified SigV4 request; Auth.Credentials.Principal is
+	// the caller.
+	Auth *sigv4.Result
+	// HTTPRequest is the request; its body has been consumed.
+	HTTPRequest *http.Request
+	// QueryParams are the decoded parameters of an awsQuery call, nil for
+	// restJson1 calls or when the body could not be decoded.
+	QueryParams *awsquery.Request
+	// RESTLabels and RESTBody are the path labels and JSON body of a
+	// restJson1 call.
+	RESTLabels map[string]string
+	RESTBody   []byte
+	// Status is the HTTP status written; ErrorCode and ErrorMessage the
+	// AWS error sent, both "" on success.
+	Status       int
+	ErrorCode    string
+	ErrorMessage string
 }
 
 // QueryCall is one authenticated awsQuery call as a [QueryHandler] sees it.

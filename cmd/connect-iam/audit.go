@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/connect-iam/connect-iam/internal/app"
+	"github.com/connect-iam/connect-iam/store"
+)
+
+func init() {
+	register(command{
+		name:    "audit",
+		summary: "query the server's audit log of API calls",
+		run:     runAudit,
+	})
+}
+
+const auditUsage = `Usage: connect-iam audit [flags]
+
+Prints the audit log the server keeps: one CloudTrail-style event per
+authenticated API call, with the caller, the request parameters (secrets
+hidden), the error and the authorization decision. Events are printed
+oldest first, at most --limit of them.
+
+Times (--since, --until) are RFC 3339 ("2026-01-02T15:04:05Z"), a date
+("2026-01-02", UTC) or a duration before now ("1h", "30m").
+
+Flags:
+`
+
+func runAudit(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	return auditAt(args, time.Now(), stdout, stderr)
+}
+
+func auditAt(args []string, now time.Time, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("audit", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	data := fl.String("data", app.DefaultDataDir, "data `directory` of the server")
+	since := fl.String("since", "", "only events at or after this `time`")
+	until := fl.String("until", "", "only events before this `time`")
+	name := fl.String("event-name", "", "only events of this operation, such as CreateUser")
+	principal := fl.String("principal", "", "only events of the caller with this `ARN`")
+	account := fl.String("account", "", "only events of this 12-digit account")
+	code := fl.String("error-code", "", "only events that failed with this error `code`, such as AccessDenied")
+	onlyErrors := fl.Bool("errors", false, "only events that failed")
+	format := fl.String("format", "text", "output format: text or json")
+	limit := fl.Int("limit", 100, "print at most `N` events")
+	fl.Usage = func() {
+		fmt.Fprint(stderr, auditUsage)
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "connect-iam audit: "+format+"\n", a...)
+		fmt.Fprintln(stderr, "Run 'connect-iam audit -h' for usage.")
+		return exitUsage
+	}
+	if fl.NArg() > 0 {
+		return usageErr("unexpected argument %q: audit takes flags only", fl.Arg(0))
+	}
+	q := store.EventQuery{Name: *name, PrincipalARN: *principal, AccountID: *account, ErrorCode: *code, OnlyErrors: *onlyErrors}
+	var err error
+	if q.Start, err = parseAuditTime(*since, now); err != nil {
+		return usageErr("--since: %v", err)
+	}
+	if q.End, err = parseAuditTime(*until, now); err != nil {
+		return usageErr("--until: %v", err)
+	}
+	if *format != "text" && *format != "json" {
+		return usageErr("--format %q: use text or json", *format)
+	}
+	if *limit < 1 {
+		return usageErr("--limit %d: give a positive number", *limit)
+	}
+	if *account != "" && !store.ValidAccountID(*account) {
+		return usageErr("--account %q: give a 12-digit account ID", *account)
+	}
+	ctx := context.Background()
+	st, _, err := app.OpenExisting(ctx, *data)
+	if err != nil {
+		fmt.Fprintf(stderr, "connect-iam audit: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	var events []store.Event
+	marker := ""
+	for len(events) < *limit {
+		var page []store.Event
+		err := st.View(ctx, func(tx store.ReadTx) error {
+			var err error
+			page, marker, err = tx.QueryEvents(q, store.ListOptions{Marker: marker, MaxItems: min(*limit-len(events), store.MaxMaxItems)})
+			return err
+		})
+		if err != nil {
+			fmt.Fprintf(stderr, "connect-iam audit: %v\n", err)
+			return 1
+		}
+		events = append(events, page...)
+		if marker == "" {
+			break
+		}
+	}
+	if *format == "json" {
+		return writeAuditJSON(stdout, stderr, events)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TIME\tSOURCE\tEVENT\tPRINCIPAL\tSOURCE IP\tDECISION\tERROR")
+	for _, e := range events {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Time.UTC().Format(time.RFC3339), e.Source, e.Name,
+			dash(e.PrincipalARN), dash(e.SourceIPAddress), dash(e.Decision), dash(e.ErrorCode))
+	}
+	tw.Flush()
+	return exitOK
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// auditRecord is an event as CloudTrail spells it in its log files.
+type auditRecord struct {
+	EventVersion      string          `json:"eventVersion"`
+	EventID           string          `json:"eventID"`
+	EventTime         string          `json:"eventTime"`
+	EventSource       string          `json:"eventSource"`
+	EventName         string          `json:"eventName"`
+	RecipientAccount  string          `json:"recipientAccountId,omitempty"`
+	UserIdentity      json.RawMessage `json:"userIdentity,omitempty"`
+	SourceIPAddress   string          `json:"sourceIPAddress,omitempty"`
+	UserAgent         string          `json:"userAgent,omitempty"`
+	RequestParameters json.RawMessage `json:"requestParameters"`
+	ErrorCode         string          `json:"errorCode,omitempty"`
+	ErrorMessage      string          `json:"errorMessage,omitempty"`
+	Decision          string          `json:"decision,omitempty"`
+}
+
+func writeAuditJSON(stdout, stderr io.Writer, events []store.Event) int {
+	out := struct {
+		Records []auditRecord `json:"Records"`
+	}{Records: make([]auditRecord, 0, len(events))}
+	for _, e := range events {
+		params := e.RequestParameters
+		if len(params) == 0 {
+			params = json.RawMessage("null")
+		}
+		out.Records = append(out.Records, auditRecord{EventVersion: "1.08", EventID: e.EventID,
+			EventTime: e.Time.UTC().Format(time.RFC3339), EventSource: e.Source, EventName: e.Name,
+			RecipientAccount: e.AccountID, UserIdentity: e.UserIdentity, SourceIPAddress: e.SourceIPAddress,
+			UserAgent: e.UserAgent, RequestParameters: params, ErrorCode: e.ErrorCode, ErrorMessage: e.ErrorMessage,
+			Decision: e.Decision})
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		fmt.Fprintf(stderr, "connect-iam audit: writing JSON: %v\n", err)
+		return 1
+	}
+	return exitOK
+}
+
+// parseAuditTime parses an RFC 3339 time, a date or a duration before now;
+// "" is the zero time.
+func parseAuditTime(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && !strings.HasPrefix(s, "-") {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time: use RFC 3339 (2026-01-02T15:04:05Z), a date (2026-01-02) or a duration before now (1h)", s)
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/connect-iam/connect-iam/internal/app"
+	"github.com/connect-iam/connect-iam/server"
+)
+
+func init() {
+	register(command{
+		name:    "serve",
+		summary: "run the AWS-compatible IAM, STS and Access Analyzer endpoint",
+		run:     runServe,
+	})
+}
+
+const serveUsage = `Usage: connect-iam serve [flags]
+
+Serves IAM and STS (awsQuery) and Access Analyzer ValidatePolicy
+(restJson1) on one HTTP listener, for AWS SDKs and the AWS CLI pointed at it
+with --endpoint-url (or AWS_ENDPOINT_URL). Every request is authenticated
+with SigV4 and authorized against the stored policies.
+
+The data directory holds the SQLite database (connect-iam.db), the master
+key that encrypts secret keys (master.key) and the credentials of the first
+account's administrator (bootstrap-credentials, AWS shared-credentials
+format), created on first start. Set CONNECT_IAM_ACCOUNT_ID,
+CONNECT_IAM_BOOTSTRAP_ACCESS_KEY_ID and CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY
+to choose them. GET /healthz and GET /metrics (Prometheus) are served too.
+
+The server stops gracefully on SIGINT or SIGTERM: in-flight requests finish
+and the store is closed.
+
+Flags:
+`
+
+func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serve(ctx, args, os.Getenv, stderr)
+}
+
+// serve runs the server until ctx ends; it is runServe without the process
+// signals and environment, for tests.
+func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) int {
+	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	addr := fl.String("addr", server.DefaultAddr, "listen address `host:port`; port 0 picks a free port")
+	data := fl.String("data", app.DefaultDataDir, "data `directory` (created with mode 0700)")
+	logFormat := fl.String("log-format", "text", "log format: text or json")
+	logLevel := fl.String("log-level", "info", "log level: debug, info, warn or error")
+	shutdown := fl.Duration("shutdown-timeout", 30*time.Second, "how long in-flight requests may run after SIGINT/SIGTERM")
+	fl.Usage = func() {
+		fmt.Fprint(stderr, serveUsage)
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(stderr, "connect-iam serve: "+format+"\n", a...)
+		if code == exitUsage {
+			fmt.Fprintln(stderr, "Run 'connect-iam serve -h' for usage.")
+		}
+		return code
+	}
+	if fl.NArg() > 0 {
+		return fail(exitUsage, "unexpected argument %q: serve takes flags only", fl.Arg(0))
+	}
+	logger, err := newLogger(stderr, *logFormat, *logLevel)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	host, _, err := net.SplitHostPort(*addr)
+	if err != nil {
+		return fail(exitUsage, "--addr %q: %v; use host:port such as 127.0.0.1:8080", *addr, err)
+	}
+	if !isLoopback(host) {
+		logger.Warn("listening on a non-loopback address: the endpoint is reachable from the network over plain HTTP; "+
+			"put a TLS-terminating proxy in front of it or use --addr 127.0.0.1:PORT", "addr", *addr)
+	}
+	a, err := app.New(ctx, app.Config{Addr: *addr, DataDir: *data, Logger: logger, Getenv: getenv, ShutdownTimeout: *shutdown})
+	if err != nil {
+		return fail(1, "%v", err)
+	}
+	if a.Bootstrap.Created {
+		fmt.Fprintf(stderr, "connect-iam serve: bootstrapped account %s with administrator %s; its access key is in %s\n",
+			a.Bootstrap.AccountID, a.Bootstrap.UserARN, a.Bootstrap.CredentialsFile)
+	}
+	l, err := net.Listen("tcp", *addr)
+	if err != nil {
+		a.Close()
+		return fail(1, "listening on %s: %v; choose a free address with --addr", *addr, err)
+	}
+	fmt.Fprintf(stderr, "connect-iam serve: serving on http://%s (account %s, credentials in %s)\n",
+		l.Addr(), a.Bootstrap.AccountID, a.Bootstrap.CredentialsFile)
+	if err := a.Run(ctx, l); err != nil {
+		return fail(1, "%v", err)
+	}
+	return exitOK
+}
+
+// isLoopback reports whether host names the loopback interface only.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// newLogger returns a slog logger writing to w in the given format and at
+// the given level.
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: use text or json", format)
+}

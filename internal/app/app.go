@@ -1,0 +1,218 @@
+// Package app wires the connect-iam server together: the data directory
+// (SQLite database, master key, bootstrap credentials), the SigV4
+// verifier over the credential store, the authorizer, the audit log and
+// the IAM, STS and Access Analyzer handlers on one HTTP server. The
+// "connect-iam serve" command and the end-to-end tests share it, so that
+// the tests drive exactly what the command runs.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/connect-iam/connect-iam/accessanalyzer"
+	"github.com/connect-iam/connect-iam/authz"
+	"github.com/connect-iam/connect-iam/catalog"
+	"github.com/connect-iam/connect-iam/iam"
+	"github.com/connect-iam/connect-iam/internal/audit"
+	"github.com/connect-iam/connect-iam/internal/bootstrap"
+	"github.com/connect-iam/connect-iam/internal/secretbox"
+	"github.com/connect-iam/connect-iam/server"
+	"github.com/connect-iam/connect-iam/server/sigv4"
+	"github.com/connect-iam/connect-iam/store"
+	"github.com/connect-iam/connect-iam/store/sqlite"
+	"github.com/connect-iam/connect-iam/sts"
+	"github.com/connect-iam/connect-iam/validate"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// DatabaseFile is the name of the SQLite database in the data directory.
+const DatabaseFile = "connect-iam.db"
+
+// DefaultDataDir is the data directory used when none is given.
+const DefaultDataDir = "connect-iam-data"
+
+// Config configures an [App].
+type Config struct {
+	// Addr is the address the server reports and ListenAndServe uses;
+	// empty means server.DefaultAddr.
+	Addr string
+	// DataDir holds the database, the master key and the credentials
+	// files; empty means DefaultDataDir. It is created with mode 0700.
+	DataDir string
+	// Logger receives the server's logs; nil means slog.Default().
+	Logger *slog.Logger
+	// Getenv reads the bootstrap settings (CONNECT_IAM_*); nil means
+	// os.Getenv.
+	Getenv func(string) string
+	// Now is the clock of request verification, authorization, STS
+	// session expiry and IAM timestamps; nil means time.Now. Tests
+	// inject one to expire sessions.
+	Now func() time.Time
+	// Registry receives the metrics; nil means a new registry.
+	Registry *prometheus.Registry
+	// ShutdownTimeout bounds the wait for in-flight requests; zero means
+	// the server's default (30 s).
+	ShutdownTimeout time.Duration
+}
+
+// App is a configured server with its store, ready to serve.
+type App struct {
+	// Server is the HTTP server with every handler registered.
+	Server *server.Server
+	// Store is the open database; Close closes it.
+	Store store.Store
+	// Box seals secrets with the data directory's master key.
+	Box *secretbox.Box
+	// Bootstrap describes the first account's administrator.
+	Bootstrap bootstrap.Result
+	// DataDir is the data directory in use.
+	DataDir string
+
+	authz *authz.Engine
+	audit *audit.Log
+	log   *slog.Logger
+}
+
+// recorderKey carries the request's *authz.Recorder for the audit log.
+type recorderKey struct{}
+
+// OpenData opens (creating if needed) the data directory's master key and
+// database, for the server and for the commands that work on the data
+// directory directly. The caller closes the store.
+func OpenData(ctx context.Context, dir string) (store.Store, *secretbox.Box, error) {
+	if dir == "" {
+		dir = DefaultDataDir
+	}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return nil, nil, fmt.Errorf("data directory %s is a file; pass a directory with --data", dir)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	box, err := secretbox.LoadOrCreate(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	st, err := sqlite.Open(ctx, filepath.Join(dir, DatabaseFile))
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, box, nil
+}
+
+// OpenExisting is OpenData for commands that work on a server's data
+// (audit, accounts): it fails, instead of creating anything, when dir
+// holds no database.
+func OpenExisting(ctx context.Context, dir string) (store.Store, *secretbox.Box, error) {
+	if dir == "" {
+		dir = DefaultDataDir
+	}
+	if _, err := os.Stat(filepath.Join(dir, DatabaseFile)); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("no connect-iam data in %s (%s is missing); pass the --data directory of the server, "+
+				"or start \"connect-iam serve --data %s\" once to create it", dir, DatabaseFile, dir)
+		}
+		return nil, nil, fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	return OpenData(ctx, dir)
+}
+
+// New opens the data directory, bootstraps it on first start and builds
+// the server. On success the caller must call Close (Run does).
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.DataDir == "" {
+		cfg.DataDir = DefaultDataDir
+	}
+	if cfg.Getenv == nil {
+		cfg.Getenv = os.Getenv
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	st, box, err := OpenData(ctx, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	bopts := bootstrap.FromEnv(cfg.DataDir, cfg.Getenv)
+	bopts.Now = cfg.Now
+	boot, err := bootstrap.Bootstrap(ctx, st, box, bopts)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	// Every writer of the process goes through the watched store, so that
+	// the authorizer's and the credential lookup's caches are invalidated
+	// by each committed change to what authorization depends on.
+	ws := authz.Watch(st)
+	a := &App{Store: ws, Box: box, Bootstrap: boot, DataDir: cfg.DataDir, log: logger}
+	a.audit = audit.New(audit.Options{
+		Store:  ws,
+		Logger: logger,
+		Begin: func(ctx context.Context) context.Context {
+			ctx, rec := authz.WithRecorder(ctx)
+			return context.WithValue(ctx, recorderKey{}, rec)
+		},
+		Decision: func(ctx context.Context) string {
+			if rec, ok := ctx.Value(recorderKey{}).(*authz.Recorder); ok {
+				if last, ok := rec.Last(); ok {
+					return last.Decision.String()
+				}
+			}
+			return ""
+		},
+	})
+	verifier := &sigv4.Verifier{Store: authz.NewCredentialStore(ws, box, cfg.Now), Now: cfg.Now}
+	a.Server = server.New(server.Config{
+		Addr:            cfg.Addr,
+		Authenticator:   server.SigV4(verifier),
+		Logger:          logger,
+		Registry:        cfg.Registry,
+		ShutdownTimeout: cfg.ShutdownTimeout,
+		Auditor:         a.audit,
+	})
+	cat := catalog.Default()
+	a.authz = authz.New(ws, authz.Options{
+		Catalog:       cat,
+		ManagedPolicy: iam.ManagedPolicy,
+		Observe:       a.Server.ObserveDecision,
+		Now:           cfg.Now,
+	})
+	iam.Register(a.Server, iam.Deps{Store: ws, Box: box, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})
+	sts.Register(a.Server, sts.Deps{Store: ws, Box: box, Authorizer: a.authz, ManagedPolicy: iam.ManagedPolicy,
+		Catalog: cat, Now: cfg.Now})
+	accessanalyzer.Register(a.Server, accessanalyzer.Deps{Authorizer: a.authz, Catalog: validate.FromCatalog(cat)})
+	return a, nil
+}
+
+// Run serves on l until ctx ends, shuts down gracefully (in-flight
+// requests finish) and closes the app.
+func (a *App) Run(ctx context.Context, l net.Listener) error {
+	err := a.Server.Run(ctx, l)
+	if cerr := a.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Close flushes the audit log, stops the authorizer's background writes
+// and closes the store. Call it after the server has stopped serving.
+func (a *App) Close() error {
+	a.audit.Close()
+	a.authz.Close()
+	if err := a.Store.Close(); err != nil {
+		return fmt.Errorf("closing the store: %w", err)
+	}
+	a.log.Info("store closed", "data", a.DataDir)
+	return nil
+}
