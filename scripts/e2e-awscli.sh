@@ -7,10 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v aws >/dev/null; then
+# Debian's awscli, whatever else is on PATH (AWS_CLI overrides, e.g. to try another build).
+AWS_CLI=${AWS_CLI:-/usr/bin/aws}
+if [ ! -x "$AWS_CLI" ]; then
   echo "installing Debian's awscli"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli >/dev/null
 fi
+aws() { "$AWS_CLI" "$@"; }
 echo "using $(aws --version 2>&1)"
 
 tmp=$(mktemp -d)
