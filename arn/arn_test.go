@@ -232,3 +232,51 @@ func FuzzMatch(f *testing.F) {
 		}
 	})
 }
+
+// splitReference is Split by strings.SplitN.
+func splitReference(s string) (Fields, bool) {
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) < 6 {
+		return Fields{}, false
+	}
+	return Fields(parts), true
+}
+
+func TestSplitEveryColonPosition(t *testing.T) {
+	// Colons at every offset around the eight-byte word boundaries of the
+	// word-at-a-time scan, near-colon bytes (';' is ':'+1, '9' is
+	// ':'-1, 0xba is ':'|0x80) and non-ASCII text.
+	tests := []string{
+		"", ":", "::::", ":::::", "arn:aws:s3:::bucket", "arn:aws:connect:us-east-1:111122223333:instance/i-1/agent/u-1",
+		"a;b;c;d;e;f", "a9:b9:c9:d9:e9:f9", "\xba:\xba:\xba:\xba:\xba:\xba", "ärn:äws:s:r:a:résource:x",
+		"12345678:12345678:12345678:12345678:12345678:", "1234567:1234567:1234567:1234567:1234567:x",
+		"123456789:123456789:123456789:123456789:123456789:y", ";:;:;:;:;:;:;:",
+	}
+	for n := 0; n < 24; n++ {
+		for colon := 0; colon < n; colon++ {
+			b := []byte(strings.Repeat("x", n) + "::::")
+			b[colon] = ':'
+			tests = append(tests, string(b))
+		}
+	}
+	for _, s := range tests {
+		got, gotOK := Split(s)
+		want, wantOK := splitReference(s)
+		if got != want || gotOK != wantOK {
+			t.Errorf("Split(%q) = %q, %v; want %q, %v", s, got, gotOK, want, wantOK)
+		}
+	}
+}
+
+func FuzzSplit(f *testing.F) {
+	f.Add("arn:aws:connect:us-east-1:111122223333:instance/i-1")
+	f.Add("::::::::")
+	f.Add("a;b:c\xba:d:e:f:g")
+	f.Fuzz(func(t *testing.T, s string) {
+		got, gotOK := Split(s)
+		want, wantOK := splitReference(s)
+		if got != want || gotOK != wantOK {
+			t.Fatalf("Split(%q) = %q, %v; want %q, %v", s, got, gotOK, want, wantOK)
+		}
+	})
+}

@@ -19,17 +19,17 @@ type Policy struct {
 	name  string
 	stmts []statement
 
-	// The action index. A statement is listed under each of its exact
-	// (wildcard-free) actions, lower-cased, in exact; under the
-	// lower-cased literal prefix of each wildcard action (the text before
-	// the first "*" or "?", such as "connect:describe" for
+	// The action index (see actionIndex). A statement is listed under
+	// each of its exact (wildcard-free) actions, lower-cased, in exact;
+	// under the lower-cased literal prefix of each wildcard action (the
+	// text before the first "*" or "?", such as "connect:describe" for
 	// "connect:Describe*", or "" for "*") in wild, whose distinct prefix
 	// lengths are wildLens, ascending; and, for NotAction, in always. A
 	// request looks up its action in exact and each of its prefixes of a
 	// length in wildLens in wild, so the cost grows with the number of
 	// statements that could match, not with the size of the policy.
-	exact    map[string][]int32
-	wild     map[string][]int32
+	exact    actionIndex
+	wild     actionIndex
 	wildLens []int
 	always   []int32
 }
@@ -52,7 +52,12 @@ type statement struct {
 	resources   []arnPattern
 
 	principal *principalSpec // nil: no Principal element
-	conds     []condition
+	conds     []condition    // in source order, as Explain reports them
+	// condOrder is the order in which Decide checks conds: cheapest
+	// first, so that a statement whose conditions fail is rejected early.
+	// Conditions are ANDed and have no side effects, so the order does
+	// not change the result.
+	condOrder []int32
 }
 
 // Option configures [Compile].
@@ -135,12 +140,7 @@ func Compile(p *policy.Policy, opts ...Option) (*Policy, error) {
 		f(&o)
 	}
 	c := compiler{opts: o, vars: p.Version == policy.Version2012}
-	out := &Policy{
-		src:   p,
-		name:  o.name,
-		exact: make(map[string][]int32),
-		wild:  make(map[string][]int32),
-	}
+	out := &Policy{src: p, name: o.name}
 	for _, st := range p.Statements {
 		cs, err := c.statement(st)
 		if err != nil {
@@ -153,30 +153,10 @@ func Compile(p *policy.Policy, opts ...Option) (*Policy, error) {
 		out.stmts = append(out.stmts, cs)
 		out.index(int32(len(out.stmts)-1), &out.stmts[len(out.stmts)-1])
 	}
+	out.exact.seal()
+	out.wild.seal()
+	out.stmts = slices.Clip(out.stmts)
 	return out, nil
-}
-
-// index adds statement i to the action index.
-func (p *Policy) index(i int32, st *statement) {
-	if st.notAction {
-		p.always = append(p.always, i)
-		return
-	}
-	seen := map[string]bool{}
-	for _, a := range st.actions {
-		target, key := p.exact, a
-		if w := strings.IndexAny(a, "*?"); w >= 0 {
-			target, key = p.wild, a[:w]
-			if !slices.Contains(p.wildLens, w) {
-				p.wildLens = append(p.wildLens, w)
-				slices.Sort(p.wildLens)
-			}
-		}
-		if !seen[key] {
-			seen[key] = true
-			target[key] = append(target[key], i)
-		}
-	}
 }
 
 type compiler struct {
@@ -297,6 +277,13 @@ func (c *compiler) statement(st *policy.Statement) (statement, error) {
 		}
 		cs.conds = append(cs.conds, cc)
 	}
+	cs.condOrder = make([]int32, len(cs.conds))
+	for i := range cs.condOrder {
+		cs.condOrder[i] = int32(i)
+	}
+	slices.SortStableFunc(cs.condOrder, func(a, b int32) int {
+		return cs.conds[a].cost() - cs.conds[b].cost()
+	})
 	return cs, nil
 }
 
@@ -309,10 +296,37 @@ type condition struct {
 	vals []condValue
 }
 
+// cost ranks how expensive the condition is to check: a typed comparison
+// (number, date, boolean, address, presence) before a string comparison,
+// before a glob, before anything with a policy variable or an ARN.
+func (c *condition) cost() int {
+	switch c.op.Base.Family() {
+	case policy.FamilyString:
+		for i := range c.vals {
+			if c.vals[i].tmpl.hasVar {
+				return 3
+			}
+		}
+		if c.op.Base == policy.OpStringLike || c.op.Base == policy.OpStringNotLike {
+			return 2
+		}
+		return 1
+	case policy.FamilyARN:
+		return 3
+	case policy.FamilyBool:
+		for i := range c.vals {
+			if c.vals[i].tmpl.hasVar {
+				return 3
+			}
+		}
+	}
+	return 0
+}
+
 // condValue is one policy value in the form its operator compares.
 type condValue struct {
-	tmpl   template // String and Bool (with variables)
-	arn    arnPattern
+	tmpl   template    // String and Bool (with variables)
+	arn    *arnPattern // ARN operators
 	num    decimal
 	time   time.Time
 	prefix netip.Prefix
@@ -355,7 +369,7 @@ func (c *compiler) condition(pc *policy.Condition) (condition, error) {
 			if err != nil {
 				return condition{}, c.templateErr(v, err, op.Name+" value")
 			}
-			cv.arn = p
+			cv.arn = &p
 		case policy.FamilyBool:
 			t, err := compileTemplate(v.Text, vars, false)
 			if err != nil {

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"math/bits"
 	"net/netip"
 	"sort"
 	"strings"
@@ -23,6 +24,48 @@ import (
 type Context struct {
 	ids     []keyID // ids[i] is the interned key of entries[i]
 	entries []contextEntry
+	// slots is a hash table over ids, so that a lookup during a decision
+	// is one or two probes rather than a scan of every key: slots[h] is
+	// the entry's index plus one, or 0 for an empty slot. Its length is a
+	// power of two at least twice the number of entries, or 0 when the
+	// context has few entries (then ids is scanned).
+	slots []int32
+	shift uint8
+}
+
+// scanMax is the number of entries up to which find scans ids instead of
+// probing slots: for a handful of keys a scan is as fast as hashing.
+const scanMax = 4
+
+// slotOf is the home slot of id in a table of 1<<(32-shift) slots.
+func slotOf(id keyID, shift uint8) uint32 {
+	return (uint32(id) * 0x9E3779B9) >> shift
+}
+
+// reindex rebuilds slots after entries were added or removed.
+func (c *Context) reindex() {
+	if len(c.ids) <= scanMax {
+		c.slots = nil
+		return
+	}
+	size := 8
+	for size < 2*len(c.ids) {
+		size *= 2
+	}
+	if len(c.slots) != size {
+		c.slots = make([]int32, size)
+		c.shift = uint8(32 - bits.TrailingZeros(uint(size)))
+	} else {
+		clear(c.slots)
+	}
+	mask := uint32(size - 1)
+	for i, id := range c.ids {
+		h := slotOf(id, c.shift)
+		for c.slots[h] != 0 {
+			h = (h + 1) & mask
+		}
+		c.slots[h] = int32(i + 1)
+	}
 }
 
 type contextEntry struct {
@@ -91,12 +134,21 @@ func NewContext() *Context {
 
 // find returns the index of the entry for id, or -1.
 func (c *Context) find(id keyID) int {
-	for i, x := range c.ids {
-		if x == id {
-			return i
+	if c.slots == nil {
+		for i, x := range c.ids {
+			if x == id {
+				return i
+			}
+		}
+		return -1
+	}
+	mask := uint32(len(c.slots) - 1)
+	for h := slotOf(id, c.shift); ; h = (h + 1) & mask {
+		i := c.slots[h] - 1
+		if i < 0 || c.ids[i] == id {
+			return int(i)
 		}
 	}
-	return -1
 }
 
 // Set sets key to values, replacing any values the key (in any case) had.
@@ -112,6 +164,7 @@ func (c *Context) Set(key string, values ...string) {
 	}
 	c.ids = append(c.ids, id)
 	c.entries = append(c.entries, contextEntry{key: key, values: vs})
+	c.reindex()
 }
 
 // SetDefault sets key to values unless the key is already present. It is
@@ -131,6 +184,7 @@ func (c *Context) Delete(key string) {
 	}
 	c.ids = append(c.ids[:i], c.ids[i+1:]...)
 	c.entries = append(c.entries[:i], c.entries[i+1:]...)
+	c.reindex()
 }
 
 // Has reports whether key is present, in any case.

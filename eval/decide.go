@@ -72,7 +72,13 @@ func (r *Request) EffectiveResourceAccount() string {
 // consults only the statements the action index selects, and stops at the
 // first explicit deny. Use Explain for the reasons.
 func (s *PolicySet) Decide(r *Request) Decision {
-	return s.decide(r, nil).decision
+	if len(r.Action) > lowerBuf {
+		return s.decide(r, nil).decision
+	}
+	var k actionKey
+	k.set(r.Action)
+	q := request{r: r, ctx: r.Context, key: &k, action: k.bytes()}
+	return s.decideFast(&q)
 }
 
 // stmtRef identifies a statement of a policy in a set.
@@ -309,11 +315,12 @@ func (e *evaluator) policy(pol *Policy, typ PolicyType, index, level int) (ref s
 	return ref
 }
 
-// evaluate is the fast path over the action index. It fills res.
+// evaluate evaluates the statements the action index selects, in the
+// general path of decide (Decide uses decideFast). It fills res.
 func (p *Policy) evaluate(r *Request, lower []byte, checkPrincipal bool, res *policyResult) {
 	res.denyStmt, res.allowStmt = -1, -1
-	for _, i := range p.exact[string(lower)] {
-		if p.stmts[i].evaluate(r, checkPrincipal, res, int(i), true) {
+	for _, ref := range p.exact.lookup(lower) {
+		if p.stmts[ref.stmt()].evaluate(r, checkPrincipal, res, ref.stmt(), true) {
 			return
 		}
 	}
@@ -321,8 +328,8 @@ func (p *Policy) evaluate(r *Request, lower []byte, checkPrincipal bool, res *po
 		if n > len(lower) {
 			break
 		}
-		for _, i := range p.wild[string(lower[:n])] {
-			if p.stmts[i].evaluate(r, checkPrincipal, res, int(i), false) {
+		for _, ref := range p.wild.lookup(lower[:n]) {
+			if p.stmts[ref.stmt()].evaluate(r, checkPrincipal, res, ref.stmt(), !ref.needsActionCheck()) {
 				return
 			}
 		}

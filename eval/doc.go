@@ -92,9 +92,14 @@
 //
 // # Performance
 //
-// Compiled policies index their statements by action: exact actions in a
-// map, wildcard actions by their literal prefix, so a decision only looks
-// at statements that can match. Condition keys are interned, and a
-// Context parses each value once when it is built, so Decide allocates
-// nothing; see docs/performance.md.
+// Compiled policies index their statements by action: exact actions and
+// the literal prefixes of wildcard actions in open-addressing tables
+// keyed by a hash that Decide computes once per request, word by word,
+// while it lower-cases the action, so a decision only looks at
+// statements that can match. Decide splits the resource ARN once, matches
+// the common shapes of ARN fields ("*", exact, "prefix*", ...) directly,
+// and takes its own path, without the bookkeeping Explain needs (the two
+// are tested against each other). Condition keys are interned, and a
+// Context parses each value once when it is built and finds keys by
+// hash, so Decide allocates nothing; see docs/performance.md.
 package eval

@@ -397,7 +397,7 @@ func (v *condValue) text(ctx *Context, written string) string {
 	var s string
 	var ok bool
 	switch {
-	case v.arn.src != "" || v.arn.any:
+	case v.arn != nil:
 		s, ok = v.arn.text(ctx)
 	case v.tmpl.hasVar:
 		s, ok = v.tmpl.text(ctx)

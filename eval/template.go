@@ -2,6 +2,7 @@ package eval
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/connect-iam/connect-iam/arn"
 	"github.com/connect-iam/connect-iam/policy"
@@ -16,6 +17,7 @@ type tmplTok struct {
 	id     keyID  // the key, interned
 	def    string
 	hasDef bool
+	vi     uint8 // the variable's position among the template's variables
 }
 
 // template is a compiled policy value that may contain policy variables
@@ -27,9 +29,75 @@ type template struct {
 	hasVar bool
 	glob   bool        // "*" and "?" in plain text are wildcards
 	pieces []arn.Piece // the tokens as pieces, when there are no variables
-	// For ARN fields: anyText is a lone "*"; exact is wildcard- and
-	// variable-free text equal to src.
-	anyText, exact bool
+	nvars  int         // the number of variable tokens
+	// kind and lit select a fast way to match an ARN field.
+	kind      fieldKind
+	lit, lit2 string
+}
+
+// fieldKind is how an ARN field pattern is matched, chosen when it is
+// compiled: the common shapes are compared directly, without the general
+// glob matcher.
+type fieldKind uint8
+
+const (
+	fieldGlob           fieldKind = iota // anything else: the general glob matcher
+	fieldAny                             // "*": any text
+	fieldExact                           // no wildcard: equal to lit
+	fieldPrefix                          // "lit*": begins with lit
+	fieldSuffix                          // "*lit": ends with lit
+	fieldPrefixSuffix                    // "lit*lit2": begins with lit, ends with lit2, long enough for both
+	fieldPrefixContains                  // "lit*lit2*": begins with lit, lit2 occurs after it
+	fieldVars                            // has policy variables
+)
+
+// classify sets kind and lit from the template's tokens.
+func (t *template) classify() {
+	if t.hasVar {
+		t.kind = fieldVars
+		return
+	}
+	p := t.pieces
+	switch {
+	case len(p) == 0:
+		t.kind, t.lit = fieldExact, ""
+	case len(p) == 1 && p[0].Kind == arn.PieceStar:
+		t.kind = fieldAny
+	case len(p) == 1 && p[0].Kind == arn.PieceText:
+		t.kind, t.lit = fieldExact, p[0].Text
+	case len(p) == 2 && p[0].Kind == arn.PieceText && p[1].Kind == arn.PieceStar:
+		t.kind, t.lit = fieldPrefix, p[0].Text
+	case len(p) == 2 && p[0].Kind == arn.PieceStar && p[1].Kind == arn.PieceText:
+		t.kind, t.lit = fieldSuffix, p[1].Text
+	case len(p) == 3 && p[0].Kind == arn.PieceText && p[1].Kind == arn.PieceStar && p[2].Kind == arn.PieceText:
+		t.kind, t.lit, t.lit2 = fieldPrefixSuffix, p[0].Text, p[2].Text
+	case len(p) == 4 && p[0].Kind == arn.PieceText && p[1].Kind == arn.PieceStar && p[2].Kind == arn.PieceText && p[3].Kind == arn.PieceStar:
+		t.kind, t.lit, t.lit2 = fieldPrefixContains, p[0].Text, p[2].Text
+	default:
+		t.kind = fieldGlob
+	}
+}
+
+// matchField reports whether the ARN field v matches the field pattern t
+// (case-sensitively, as resources are matched).
+func (t *template) matchField(ctx *Context, v string) bool {
+	switch t.kind {
+	case fieldAny:
+		return true
+	case fieldExact:
+		return v == t.lit
+	case fieldPrefix:
+		return len(v) >= len(t.lit) && v[:len(t.lit)] == t.lit
+	case fieldSuffix:
+		return len(v) >= len(t.lit) && v[len(v)-len(t.lit):] == t.lit
+	case fieldPrefixSuffix:
+		return len(v) >= len(t.lit)+len(t.lit2) && v[:len(t.lit)] == t.lit && v[len(v)-len(t.lit2):] == t.lit2
+	case fieldPrefixContains:
+		return len(v) >= len(t.lit)+len(t.lit2) && v[:len(t.lit)] == t.lit && strings.Contains(v[len(t.lit):], t.lit2)
+	case fieldVars:
+		return t.matchVars(ctx, v, false)
+	}
+	return arn.MatchPieces(t.pieces, v, false)
 }
 
 // maxStackPieces is how many pieces a template resolves into without
@@ -62,8 +130,7 @@ func compileTemplate(s string, vars, glob bool) (template, error) {
 		case policy.SegLiteral:
 			t.toks = append(t.toks, tmplTok{piece: arn.Piece{Kind: arn.PieceText, Text: sg.Text}})
 		case policy.SegVar:
-			t.hasVar = true
-			t.toks = append(t.toks, varTok(sg))
+			t.addVar(sg)
 		}
 	}
 	if !t.hasVar {
@@ -71,13 +138,18 @@ func compileTemplate(s string, vars, glob bool) (template, error) {
 		for i, tk := range t.toks {
 			t.pieces[i] = tk.piece
 		}
+		t.toks = nil // only templates with variables use their tokens
 	}
+	t.classify()
 	return t, nil
 }
 
-func varTok(sg policy.Segment) tmplTok {
+// addVar appends a policy variable token.
+func (t *template) addVar(sg policy.Segment) {
 	k := strings.ToLower(sg.Text)
-	return tmplTok{isVar: true, key: k, id: internKey(k), def: sg.Default, hasDef: sg.HasDefault}
+	t.toks = append(t.toks, tmplTok{isVar: true, key: k, id: internKey(k), def: sg.Default, hasDef: sg.HasDefault, vi: uint8(min(t.nvars, 255))})
+	t.hasVar = true
+	t.nvars++
 }
 
 // resolve returns the template's pieces with variables substituted from
@@ -111,6 +183,9 @@ func (t *template) resolve(ctx *Context, buf []arn.Piece) ([]arn.Piece, bool) {
 // compiled with glob, exact otherwise; with fold, up to ASCII case).
 func (t *template) match(ctx *Context, s string, fold bool) bool {
 	if !t.hasVar {
+		if t.kind == fieldExact && !fold {
+			return s == t.lit // no wildcard: plain equality
+		}
 		return arn.MatchPieces(t.pieces, s, fold)
 	}
 	return t.matchVars(ctx, s, fold)
@@ -120,9 +195,92 @@ func (t *template) matchVars(ctx *Context, s string, fold bool) bool {
 	if !t.glob {
 		return t.equalVars(ctx, s, fold)
 	}
-	var buf [maxStackPieces]arn.Piece
-	p, ok := t.resolve(ctx, buf[:])
-	return ok && arn.MatchPieces(p, s, fold)
+	if t.nvars > maxFastVars {
+		var buf [maxStackPieces]arn.Piece
+		p, ok := t.resolve(ctx, buf[:])
+		return ok && arn.MatchPieces(p, s, fold)
+	}
+	var vals [maxFastVars]string
+	for i := range t.toks {
+		tk := &t.toks[i]
+		if !tk.isVar {
+			continue
+		}
+		v, ok := ctx.single(tk.id)
+		if !ok {
+			if !tk.hasDef {
+				return false // effectively null: matches nothing
+			}
+			v = tk.def
+		}
+		vals[tk.vi] = v
+	}
+	return globToks(t.toks, &vals, s, fold)
+}
+
+// maxFastVars is how many variables one template may have for globToks;
+// templates with more resolve into pieces first.
+const maxFastVars = 4
+
+// globToks is arn.MatchPieces over a template's tokens, a variable token
+// standing for the text vals[vi] (substituted text matches literally). It
+// spares building the substituted pieces. See arn.MatchPieces for the
+// algorithm.
+func globToks(p []tmplTok, vals *[maxFastVars]string, s string, fold bool) bool {
+	pi, si := 0, 0
+	starPi, starSi := -1, 0
+	for {
+		if pi < len(p) {
+			tk := &p[pi]
+			switch tk.piece.Kind {
+			case arn.PieceStar:
+				if pi == len(p)-1 {
+					return true // a trailing star matches the rest
+				}
+				starPi, starSi = pi, si
+				pi++
+				continue
+			case arn.PieceOne:
+				if si < len(s) {
+					_, n := utf8.DecodeRuneInString(s[si:])
+					si += n
+					pi++
+					continue
+				}
+			default:
+				text := tk.piece.Text
+				if tk.isVar {
+					text = vals[tk.vi]
+				}
+				if len(s)-si >= len(text) && (fold && arn.EqualFoldASCII(s[si:si+len(text)], text) || !fold && s[si:si+len(text)] == text) {
+					si += len(text)
+					pi++
+					continue
+				}
+			}
+		} else if si == len(s) {
+			return true
+		}
+		if starPi < 0 || starSi >= len(s) {
+			return false
+		}
+		_, n := utf8.DecodeRuneInString(s[starSi:])
+		starSi += n
+		// When text follows the star, skip straight to its next
+		// occurrence: no earlier position can match it.
+		if next := &p[starPi+1]; next.piece.Kind == arn.PieceText && !fold {
+			text := next.piece.Text
+			if next.isVar {
+				text = vals[next.vi]
+			}
+			i := strings.Index(s[starSi:], text)
+			if i < 0 {
+				return false
+			}
+			starSi += i
+		}
+		pi, si = starPi+1, starSi
+	}
 }
 
 // equalVars reports whether s equals the wildcard-free template with its
@@ -190,8 +348,11 @@ type arnPattern struct {
 	src   string
 	any   bool        // the bare "*"
 	isARN bool        // six fields: matched field by field
-	whole template    // when !isARN
+	whole *template   // when !isARN
 	field [6]template // when isARN
+	// order lists the fields that are not "*", most selective first:
+	// resource, account, service, region, partition, "arn".
+	order []uint8
 }
 
 // compileARNPattern compiles an ARN pattern. With vars, policy variables
@@ -245,12 +406,17 @@ func compileARNPattern(s string, vars, resourceOnly bool) (arnPattern, error) {
 		if err != nil {
 			return arnPattern{}, err
 		}
-		p.whole = w
+		p.whole = &w
 		return p, nil
 	}
 	p.isARN = true
 	for i := range fields {
 		p.field[i] = templateFromSegments(fields[i])
+	}
+	for _, i := range [...]uint8{5, 4, 2, 3, 1, 0} {
+		if p.field[i].kind != fieldAny {
+			p.order = append(p.order, i)
+		}
 	}
 	return p, nil
 }
@@ -283,8 +449,7 @@ func templateFromSegments(segs []policy.Segment) template {
 			t.toks = append(t.toks, tmplTok{piece: arn.Piece{Kind: arn.PieceText, Text: sg.Text}})
 		case policy.SegVar:
 			sb.WriteString(variableText(sg))
-			t.hasVar = true
-			t.toks = append(t.toks, varTok(sg))
+			t.addVar(sg)
 		}
 	}
 	t.src = sb.String()
@@ -293,8 +458,12 @@ func templateFromSegments(segs []policy.Segment) template {
 		for i, tk := range t.toks {
 			t.pieces[i] = tk.piece
 		}
-		t.anyText = len(t.pieces) == 1 && t.pieces[0].Kind == arn.PieceStar
-		t.exact = len(t.pieces) == 0 || len(t.pieces) == 1 && t.pieces[0].Kind == arn.PieceText && t.pieces[0].Text == t.src
+	}
+	t.classify()
+	if t.kind != fieldGlob && t.kind != fieldVars {
+		// matchField needs only kind and the literals, and text only
+		// src: drop the tokens and pieces.
+		t.toks, t.pieces = nil, nil
 	}
 	return t
 }
@@ -319,14 +488,28 @@ func (p *arnPattern) match(ctx *Context, value string) bool {
 			}
 			v, rest = rest[:j], rest[j+1:]
 		}
-		f := &p.field[i]
-		switch {
-		case f.anyText:
-		case f.exact:
-			if v != f.src {
-				return false
-			}
-		case !f.match(ctx, v, false):
+		if !p.field[i].matchField(ctx, v) {
+			return false
+		}
+	}
+	return true
+}
+
+// matchFields is match for a value already split into its six fields
+// (ok false: the value is not an ARN). It checks the most selective
+// fields first, so that a statement for another resource fails fast.
+func (p *arnPattern) matchFields(ctx *Context, value string, f *arn.Fields, ok bool) bool {
+	if p.any {
+		return true
+	}
+	if !p.isARN {
+		return p.whole.match(ctx, value, false)
+	}
+	if !ok {
+		return false
+	}
+	for _, i := range p.order {
+		if !p.field[i].matchField(ctx, f[i]) {
 			return false
 		}
 	}
