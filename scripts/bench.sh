@@ -35,7 +35,7 @@ go test -run '^$' -bench '^Benchmark(Startup|CompiledPolicyMemory)$' -benchtime 
 echo "engine benchmark (package eval)" >&2
 (cd .. && go test -run '^$' -bench '^BenchmarkDecide$' -benchmem -count "$count" -benchtime "$benchtime" ./eval) | tee out/eval.txt >&2
 
-go run golang.org/x/perf/cmd/benchstat@latest out/raw.txt > out/benchstat.txt
+go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da out/raw.txt > out/benchstat.txt
 
 cpu=$(sed -n 's/^cpu: //p' out/raw.txt | head -1)
 machine="Machine: ${cpu:-unknown CPU}, $(nproc) cores ($(uname -sm)), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end of the run; $(go version | cut -d' ' -f3-); $(date -u '+%Y-%m-%d %H:%M UTC'); -count $count, -benchtime $benchtime."
