@@ -20,6 +20,7 @@ import (
 	"github.com/connect-iam/connect-iam/accessanalyzer"
 	"github.com/connect-iam/connect-iam/authz"
 	"github.com/connect-iam/connect-iam/catalog"
+	"github.com/connect-iam/connect-iam/connect"
 	"github.com/connect-iam/connect-iam/iam"
 	"github.com/connect-iam/connect-iam/internal/audit"
 	"github.com/connect-iam/connect-iam/internal/bootstrap"
@@ -192,6 +193,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	sts.Register(a.Server, sts.Deps{Store: ws, Box: box, Authorizer: a.authz, ManagedPolicy: iam.ManagedPolicy,
 		Catalog: cat, Now: cfg.Now})
 	accessanalyzer.Register(a.Server, accessanalyzer.Deps{Authorizer: a.authz, Catalog: validate.FromCatalog(cat)})
+	connect.Register(a.Server, connect.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})
 	return a, nil
 }
 
