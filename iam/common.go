@@ -144,6 +144,9 @@ type entity struct {
 	boundary      string
 	serviceLinked bool
 	tags          []store.Tag
+	// user is the stored user when kind is store.KindUser, so that an
+	// operation that answers with it needs no second read.
+	user store.User
 }
 
 // kindWord is the word IAM's messages use for an entity kind.
@@ -164,7 +167,7 @@ func readEntity(tx store.ReadTx, acct string, k store.EntityKind, name string) (
 		if err != nil {
 			return e, false, notFoundOK(err)
 		}
-		e.name, e.id, e.path, e.arn, e.boundary = u.Name, u.ID, u.Path, u.ARN, u.PermissionsBoundaryARN
+		e.name, e.id, e.path, e.arn, e.boundary, e.user = u.Name, u.ID, u.Path, u.ARN, u.PermissionsBoundaryARN, u
 	case store.KindGroup:
 		g, err := tx.GetGroup(acct, name)
 		if err != nil {

@@ -118,18 +118,10 @@ func (h *handler) getUser(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var u store.User
-	err = h.Store.View(ctx, func(tx store.ReadTx) error {
-		var err error
-		u, err = tx.GetUser(c.acct, e.name)
-		return err
-	})
-	if err != nil {
-		return nil, notFound(err, store.KindUser, userName)
-	}
+	// authEntity read the user and its tags in one read transaction.
 	return struct {
 		User xUser `xml:"User"`
-	}{userXML(u, e.tags)}, nil
+	}{userXML(e.user, e.tags)}, nil
 }
 
 // notFound maps ErrNotFound to the NoSuchEntity error of an entity.

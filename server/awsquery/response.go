@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -114,8 +115,44 @@ func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
 // `xml:"Users>member"`. A nil result omits ActionResult, as IAM does for
 // operations without output (DeleteUser).
 func MarshalResponse(svc Service, action, requestID string, result any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := xml.NewEncoder(&buf)
+	e, err := encodeResponse(svc, action, requestID, result)
+	if err != nil {
+		return nil, err
+	}
+	defer e.release()
+	return bytes.Clone(e.buf.Bytes()), nil
+}
+
+// responseEncoder is an XML encoder with the buffer it writes to, reused
+// across responses through encoders: a new xml.Encoder allocates a 4 KiB
+// write buffer, more than most responses.
+type responseEncoder struct {
+	buf bytes.Buffer
+	enc *xml.Encoder
+}
+
+var encoders = sync.Pool{New: func() any {
+	e := new(responseEncoder)
+	e.enc = xml.NewEncoder(&e.buf)
+	return e
+}}
+
+// release returns e to the pool. Only an encoder that finished a document
+// (every element closed, buffer flushed) may be released.
+func (e *responseEncoder) release() {
+	if e.buf.Cap() > 64<<10 {
+		return // let an unusually large buffer go
+	}
+	e.buf.Reset()
+	encoders.Put(e)
+}
+
+// encodeResponse encodes the response of [MarshalResponse] into a pooled
+// encoder, which the caller releases after using its buffer. On error the
+// encoder, in an unknown state, is not returned to the pool.
+func encodeResponse(svc Service, action, requestID string, result any) (*responseEncoder, error) {
+	e := encoders.Get().(*responseEncoder)
+	enc := e.enc
 	root := xml.StartElement{Name: xml.Name{Local: action + "Response"},
 		Attr: []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: svc.Namespace}}}
 	if err := enc.EncodeToken(root); err != nil {
@@ -138,7 +175,7 @@ func MarshalResponse(svc Service, action, requestID string, result any) ([]byte,
 	if err := enc.Flush(); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return e, nil
 }
 
 type errorEnvelope struct {
@@ -180,11 +217,12 @@ func writeXML(w http.ResponseWriter, status int, requestID string, body []byte) 
 // WriteResponse writes the 200 response of action (see [MarshalResponse]).
 // It returns an error, writing nothing, when result cannot be encoded.
 func WriteResponse(w http.ResponseWriter, svc Service, action, requestID string, result any) error {
-	body, err := MarshalResponse(svc, action, requestID, result)
+	e, err := encodeResponse(svc, action, requestID, result)
 	if err != nil {
 		return err
 	}
-	writeXML(w, http.StatusOK, requestID, body)
+	defer e.release()
+	writeXML(w, http.StatusOK, requestID, e.buf.Bytes())
 	return nil
 }
 

@@ -1,12 +1,14 @@
 package awsquery
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -140,4 +142,48 @@ func TestTimeText(t *testing.T) {
 	if b, _ := (Time{}).MarshalText(); len(b) != 0 {
 		t.Errorf("zero Time = %q, want empty", b)
 	}
+}
+
+// TestMarshalResponseReusesEncoders checks that responses encoded by pooled
+// encoders, concurrently and after a failed encoding, are each complete and
+// independent of one another.
+func TestMarshalResponseReusesEncoders(t *testing.T) {
+	type user struct {
+		UserName string `xml:"User>UserName"`
+	}
+	want := func(i int) string {
+		return fmt.Sprintf(`<GetUserResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetUserResult><User><UserName>u%d</UserName></User></GetUserResult>`+
+			`<ResponseMetadata><RequestId>r%d</RequestId></ResponseMetadata></GetUserResponse>`, i, i)
+	}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := w * 100; i < w*100+100; i++ {
+				if i%10 == 0 {
+					if _, err := MarshalResponse(IAM, "GetUser", "bad", make(chan int)); err == nil {
+						t.Error("MarshalResponse of a channel succeeded")
+					}
+				}
+				got, err := MarshalResponse(IAM, "GetUser", fmt.Sprintf("r%d", i), user{fmt.Sprintf("u%d", i)})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if string(got) != want(i) {
+					t.Errorf("response %d:\ngot  %s\nwant %s", i, got, want(i))
+					return
+				}
+				rec := httptest.NewRecorder()
+				if err := WriteResponse(rec, IAM, "GetUser", fmt.Sprintf("r%d", i), user{fmt.Sprintf("u%d", i)}); err != nil {
+					t.Error(err)
+					return
+				}
+				if rec.Body.String() != want(i) {
+					t.Errorf("written response %d:\ngot  %s\nwant %s", i, rec.Body.String(), want(i))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -399,7 +399,27 @@ func scanTag(r scanner) (store.Tag, error) {
 	return tg, err
 }
 
+// principalTagQueries list the tags of a user or role found by name in one
+// statement: the owner row left-joined with its tags, so that a principal
+// without tags yields one row of NULLs and an unknown one no row.
+var principalTagQueries = map[store.EntityKind]string{
+	store.KindUser: "SELECT t.key, t.value FROM users o LEFT JOIN tags t ON t.owner_kind = 'user' AND t.owner_id = o.id" +
+		" WHERE o.account_id = ? AND o.name_fold = ? ORDER BY t.key_fold",
+	store.KindRole: "SELECT t.key, t.value FROM roles o LEFT JOIN tags t ON t.owner_kind = 'role' AND t.owner_id = o.id" +
+		" WHERE o.account_id = ? AND o.name_fold = ? ORDER BY t.key_fold",
+}
+
 func (t *tx) ListTags(accountID string, target store.EntityRef) ([]store.Tag, error) {
+	if q, ok := principalTagQueries[target.Kind]; ok {
+		tags, found, err := t.listPrincipalTags(q, accountID, target.Name)
+		if err != nil {
+			return nil, sqlErr("list tags", err)
+		}
+		if found {
+			return tags, nil
+		}
+		// Unknown principal: report it as resolveOwner does.
+	}
 	kind, id, err := t.resolveOwner(accountID, target, taggableKinds...)
 	if err != nil {
 		return nil, err
@@ -409,6 +429,27 @@ func (t *tx) ListTags(accountID string, target store.EntityRef) ([]store.Tag, er
 		return nil, sqlErr("list tags", err)
 	}
 	return tags, nil
+}
+
+// listPrincipalTags runs one of principalTagQueries; found is false when
+// the principal does not exist.
+func (t *tx) listPrincipalTags(query, accountID, name string) (tags []store.Tag, found bool, err error) {
+	rows, err := t.q.QueryContext(t.ctx, query, accountID, store.FoldName(name))
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		found = true
+		var k, v sql.NullString
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, false, err
+		}
+		if k.Valid {
+			tags = append(tags, store.Tag{Key: k.String, Value: v.String})
+		}
+	}
+	return tags, found, rows.Err()
 }
 
 // checkNewTags validates tags and returns the keys in comparison form.

@@ -284,11 +284,16 @@ func (t *tx) AppendEvent(e store.Event) (int64, error) {
 	if e.EventID == "" {
 		e.EventID = newEventID()
 	}
-	var seq int64
-	err = t.q.QueryRowContext(t.ctx, `INSERT INTO audit_events (event_id, event_time_us, event_source, event_name, account_id, principal_arn, user_identity,
-		source_ip, user_agent, request_parameters, error_code, error_message, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+	// seq is the rowid (INTEGER PRIMARY KEY), which Exec reports without
+	// the cost of a result set.
+	res, err := t.q.ExecContext(t.ctx, `INSERT INTO audit_events (event_id, event_time_us, event_source, event_name, account_id, principal_arn, user_identity,
+		source_ip, user_agent, request_parameters, error_code, error_message, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.EventID, micros(orNow(e.Time)), e.Source, e.Name, e.AccountID, e.PrincipalARN, ui,
-		e.SourceIPAddress, e.UserAgent, rp, e.ErrorCode, e.ErrorMessage, e.Decision).Scan(&seq)
+		e.SourceIPAddress, e.UserAgent, rp, e.ErrorCode, e.ErrorMessage, e.Decision)
+	if err != nil {
+		return 0, sqlErr("append audit event "+e.EventID, err)
+	}
+	seq, err := res.LastInsertId()
 	if err != nil {
 		return 0, sqlErr("append audit event "+e.EventID, err)
 	}

@@ -48,6 +48,11 @@ const busyTimeout = 10 * time.Second
 // stays busy.
 const maxAttempts = 5
 
+// maxIdleReaders is how many idle read-only connections the store keeps
+// open: enough for the concurrent requests of a busy server (each read
+// transaction holds one, and preparing a statement briefly takes another).
+func maxIdleReaders() int { return max(64, 16*runtime.GOMAXPROCS(0)) }
+
 // Store is a [store.Store] backed by one SQLite database file.
 type Store struct {
 	path    string
@@ -150,9 +155,15 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	// The reader pool is unbounded: preparing a statement needs a
 	// connection of its own, which must be available even while every
-	// other reader is inside a transaction. Idle connections are capped.
+	// other reader is inside a transaction. Idle connections are kept
+	// (up to maxIdleReaders) and never expire: a new connection costs an
+	// open, the pragmas, parsing the schema and preparing every statement
+	// again, so closing readers after a burst only to reopen them under
+	// the next one would cost more than the memory they hold.
 	readers.SetMaxOpenConns(0)
-	readers.SetMaxIdleConns(max(4, runtime.GOMAXPROCS(0)))
+	readers.SetMaxIdleConns(maxIdleReaders())
+	readers.SetConnMaxIdleTime(0)
+	readers.SetConnMaxLifetime(0)
 	s.readers = readers
 	s.wcache, s.rcache = newStmtCache(writer), newStmtCache(readers)
 	return s, nil
@@ -243,7 +254,7 @@ func (s *Store) update(ctx context.Context, fn func(tx store.Tx) error) (retry b
 		}
 		return isBusy(err), fmt.Errorf("sqlite: begin transaction on %s: %w", s.path, err)
 	}
-	t := &tx{ctx: ctx, q: cachedTx{sqlTx, s.wcache}}
+	t := &tx{ctx: ctx, q: cachedTx{tx: sqlTx, cache: s.wcache}}
 	committed := false
 	defer func() {
 		if !committed {
@@ -265,7 +276,12 @@ func (s *Store) View(ctx context.Context, fn func(tx store.ReadTx) error) error 
 	if s.closed.Load() {
 		return store.ErrClosed
 	}
-	sqlTx, err := s.readers.BeginTx(ctx, nil)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// The statements run uncancelable; cachedTx checks ctx between them.
+	quiet := context.WithoutCancel(ctx)
+	sqlTx, err := s.readers.BeginTx(quiet, nil)
 	if err != nil {
 		if s.closed.Load() {
 			return store.ErrClosed
@@ -273,7 +289,7 @@ func (s *Store) View(ctx context.Context, fn func(tx store.ReadTx) error) error 
 		return fmt.Errorf("sqlite: begin read transaction on %s: %w", s.path, err)
 	}
 	defer sqlTx.Rollback()
-	return fn(&tx{ctx: ctx, q: cachedTx{sqlTx, s.rcache}})
+	return fn(&tx{ctx: quiet, q: cachedTx{tx: sqlTx, cache: s.rcache, live: ctx}})
 }
 
 // Close implements [store.Store]. It checkpoints the write-ahead log.

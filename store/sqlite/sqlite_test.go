@@ -301,3 +301,104 @@ func TestViewIsReadOnly(t *testing.T) {
 		t.Errorf("account written in View: %v, want ErrNotFound", err)
 	}
 }
+
+// TestViewCancellation checks that a read transaction, whose statements run
+// with a context that is never canceled, still stops when the caller's
+// context is done: before it begins and at its next statement.
+func TestViewCancellation(t *testing.T) {
+	s := openTemp(t)
+	if err := s.Update(t.Context(), func(tx store.Tx) error {
+		return tx.CreateAccount(store.Account{ID: "123456789012"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	done, cancel := context.WithCancel(t.Context())
+	cancel()
+	ran := false
+	err := s.View(done, func(store.ReadTx) error { ran = true; return nil })
+	if !errors.Is(err, context.Canceled) || ran {
+		t.Errorf("View with a canceled context: err %v, ran %v; want context.Canceled without running", err, ran)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var first, second error
+	err = s.View(ctx, func(tx store.ReadTx) error {
+		_, first = tx.GetAccount("123456789012")
+		cancel()
+		_, second = tx.GetAccount("123456789012")
+		return nil
+	})
+	if err != nil || first != nil {
+		t.Fatalf("View: %v; first read: %v", err, first)
+	}
+	if !errors.Is(second, context.Canceled) {
+		t.Errorf("read after cancel = %v, want context.Canceled", second)
+	}
+}
+
+// TestListTagsUnknownPrincipal checks the one-statement tag listing of users
+// and roles: an unknown principal is ErrNotFound, one without tags has none.
+func TestListTagsUnknownPrincipal(t *testing.T) {
+	s := openTemp(t)
+	const acct = "123456789012"
+	if err := s.Update(t.Context(), func(tx store.Tx) error {
+		return errors.Join(tx.CreateAccount(store.Account{ID: acct}),
+			tx.CreateUser(store.User{AccountID: acct, ID: "AIDAEXAMPLE1", Path: "/", Name: "Bob", ARN: "arn:aws:iam::" + acct + ":user/Bob"}),
+			tx.CreateRole(store.Role{AccountID: acct, ID: "AROAEXAMPLE1", Path: "/", Name: "ops", ARN: "arn:aws:iam::" + acct + ":role/ops",
+				AssumeRolePolicyDocument: `{"Version":"2012-10-17","Statement":[]}`, MaxSessionDuration: time.Hour}))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		ref      store.EntityRef
+		wantErr  error
+		wantTags int
+	}{
+		{store.EntityRef{Kind: store.KindUser, Name: "bob"}, nil, 0},
+		{store.EntityRef{Kind: store.KindRole, Name: "OPS"}, nil, 0},
+		{store.EntityRef{Kind: store.KindUser, Name: "alice"}, store.ErrNotFound, 0},
+		{store.EntityRef{Kind: store.KindRole, Name: "dev"}, store.ErrNotFound, 0},
+	} {
+		err := s.View(t.Context(), func(tx store.ReadTx) error {
+			tags, err := tx.ListTags(acct, c.ref)
+			if len(tags) != c.wantTags {
+				t.Errorf("ListTags(%s) = %v, want %d tags", c.ref, tags, c.wantTags)
+			}
+			return err
+		})
+		if !errors.Is(err, c.wantErr) || (c.wantErr == nil && err != nil) {
+			t.Errorf("ListTags(%s): %v, want %v", c.ref, err, c.wantErr)
+		}
+	}
+}
+
+// TestReadersStayOpen checks that the read-only connections of a burst of
+// concurrent transactions are kept for the next burst rather than closed.
+func TestReadersStayOpen(t *testing.T) {
+	s := openTemp(t)
+	const n = 12
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	inside := make(chan struct{}, n)
+	for range n {
+		wg.Go(func() {
+			err := s.View(t.Context(), func(tx store.ReadTx) error {
+				inside <- struct{}{}
+				<-start
+				_, err := tx.GetAccount("123456789012")
+				return err
+			})
+			if !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("View: %v, want ErrNotFound", err)
+			}
+		})
+	}
+	for range n {
+		<-inside
+	}
+	close(start)
+	wg.Wait()
+	if idle := s.readers.Stats().Idle; idle < n {
+		t.Errorf("after %d concurrent read transactions %d readers stay open, want at least %d", n, idle, n)
+	}
+}

@@ -15,13 +15,19 @@ import (
 // the connections its transactions can hold at once (see Open).
 type stmtCache struct {
 	db *sql.DB
-	mu sync.Mutex
+	mu sync.RWMutex
 	m  map[string]*sql.Stmt
 }
 
 func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
 
 func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {
+	c.mu.RLock()
+	s, ok := c.m[query]
+	c.mu.RUnlock()
+	if ok {
+		return s, nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if s, ok := c.m[query]; ok {
@@ -49,9 +55,25 @@ func (c *stmtCache) close() error {
 // cachedTx runs queries of one transaction through prepared statements of
 // the cache. If a statement cannot be prepared, the query runs unprepared,
 // which reports the same error where the caller expects it.
+//
+// A read-only transaction runs its statements with a context that is never
+// canceled, because the driver watches a cancelable context with a
+// goroutine per statement, which costs more than a point read; live is
+// then the caller's context, checked before each statement instead, so
+// that a canceled request stops its transaction at the next statement.
 type cachedTx struct {
 	tx    *sql.Tx
 	cache *stmtCache
+	live  context.Context // nil: ctx is the caller's
+}
+
+// ctx returns the context to run a statement with: the live context once
+// it is done, so that the statement fails with its error.
+func (c cachedTx) ctx(ctx context.Context) context.Context {
+	if c.live != nil && c.live.Err() != nil {
+		return c.live
+	}
+	return ctx
 }
 
 func (c cachedTx) stmt(ctx context.Context, query string) *sql.Stmt {
@@ -63,6 +85,7 @@ func (c cachedTx) stmt(ctx context.Context, query string) *sql.Stmt {
 }
 
 func (c cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = c.ctx(ctx)
 	if s := c.stmt(ctx, query); s != nil {
 		return s.ExecContext(ctx, args...)
 	}
@@ -70,6 +93,7 @@ func (c cachedTx) ExecContext(ctx context.Context, query string, args ...any) (s
 }
 
 func (c cachedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = c.ctx(ctx)
 	if s := c.stmt(ctx, query); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
@@ -77,6 +101,7 @@ func (c cachedTx) QueryContext(ctx context.Context, query string, args ...any) (
 }
 
 func (c cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = c.ctx(ctx)
 	if s := c.stmt(ctx, query); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
