@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -246,7 +247,7 @@ func TestResourceKinds(t *testing.T) {
 		t.Errorf("GetTaskTemplate = %+v", gt)
 	}
 	sp := must(c.DescribeSecurityProfile(ctx, &awsconnect.DescribeSecurityProfileInput{InstanceId: inst, SecurityProfileId: aws.String(w.security)}))(t)
-	if aws.ToString(sp.SecurityProfile.SecurityProfileName) != "Agent" || aws.ToString(sp.SecurityProfile.Id) != w.security {
+	if aws.ToString(sp.SecurityProfile.SecurityProfileName) != "Tier 1 agents" || aws.ToString(sp.SecurityProfile.Id) != w.security {
 		t.Errorf("DescribeSecurityProfile = %+v", sp.SecurityProfile)
 	}
 	q := must(c.DescribeQueue(ctx, &awsconnect.DescribeQueueInput{InstanceId: inst, QueueId: aws.String(w.queue)}))(t)
@@ -254,7 +255,11 @@ func TestResourceKinds(t *testing.T) {
 		t.Errorf("DescribeQueue = %+v", q.Queue)
 	}
 	ql := must(c.ListQueues(ctx, &awsconnect.ListQueuesInput{InstanceId: inst}))(t)
-	if len(ql.QueueSummaryList) != 1 || aws.ToString(ql.QueueSummaryList[0].Name) != "Support" {
+	var queueNames []string
+	for _, q := range ql.QueueSummaryList {
+		queueNames = append(queueNames, aws.ToString(q.Name))
+	}
+	if slices.Sort(queueNames); strings.Join(queueNames, ",") != "BasicQueue,Support" {
 		t.Errorf("ListQueues = %+v", ql.QueueSummaryList)
 	}
 

@@ -123,6 +123,27 @@ func TestAuthorizationQuestions(t *testing.T) {
 				SearchFilter: &types.UserSearchFilter{TagFilter: &types.ControlPlaneTagFilter{TagCondition: &types.TagCondition{TagKey: aws.String("Owner"), TagValue: aws.String("TeamA")}}}})
 			return err
 		}, []question{{"connect:SearchUsers", instARN, map[string][]string{"connect:SearchTag/Owner": {"TeamA"}, "connect:InstanceId": {w.instance}}}}},
+		{"UpdateQueueName", func() error {
+			_, err := e.admin.UpdateQueueName(ctx, &awsconnect.UpdateQueueNameInput{InstanceId: aws.String(w.instance), QueueId: aws.String(w.queue),
+				Name: aws.String("Support tier 1")})
+			return err
+		}, []question{{"connect:UpdateQueueName", instARN + "/queue/" + w.queue, inst}}},
+		{"UpdateContactFlowContent", func() error {
+			_, err := e.admin.UpdateContactFlowContent(ctx, &awsconnect.UpdateContactFlowContentInput{InstanceId: aws.String(w.instance),
+				ContactFlowId: flow.ContactFlowId, Content: aws.String(fixture(t, "flow.json"))})
+			return err
+		}, []question{{"connect:UpdateContactFlowContent", aws.ToString(flow.ContactFlowArn), map[string][]string{"connect:FlowType": {"CONTACT_FLOW"}, "connect:InstanceId": {w.instance}}}}},
+		{"UpdateHoursOfOperation", func() error {
+			_, err := e.admin.UpdateHoursOfOperation(ctx, &awsconnect.UpdateHoursOfOperationInput{InstanceId: aws.String(w.instance),
+				HoursOfOperationId: aws.String(w.hours), TimeZone: aws.String("Europe/Berlin")})
+			return err
+		}, []question{{"connect:UpdateHoursOfOperation", instARN + "/operating-hours/" + w.hours, inst}}},
+		{"SearchQueues", func() error {
+			_, err := e.admin.SearchQueues(ctx, &awsconnect.SearchQueuesInput{InstanceId: aws.String(w.instance),
+				SearchFilter: &types.QueueSearchFilter{TagFilter: &types.ControlPlaneTagFilter{OrConditions: [][]types.TagCondition{
+					{{TagKey: aws.String("Department"), TagValue: aws.String("Test")}}, {{TagKey: aws.String("Department"), TagValue: aws.String("QA")}}}}}})
+			return err
+		}, []question{{"connect:SearchQueues", instARN, map[string][]string{"connect:SearchTag/Department": {"Test", "QA"}, "connect:InstanceId": {w.instance}}}}},
 		{"UntagResource", func() error {
 			_, err := e.admin.UntagResource(ctx, &awsconnect.UntagResourceInput{ResourceArn: aws.String(userARN), TagKeys: []string{"Owner", "Nope"}})
 			return err

@@ -1,9 +1,11 @@
 // Package connect serves the Amazon Connect control plane (the restJson1
 // protocol, signing name "connect") over the connect-iam store: instances,
 // users, security profiles, routing profiles with their queues, user
-// hierarchy groups, queues, contact flows, hours of operation, quick
-// connects, task templates, claimed phone numbers and contacts (outbound
-// voice and task contacts), and the tags of every taggable resource.
+// hierarchy groups, queues (with SearchQueues), contact flows, hours of
+// operation (with the Update operations of queues, routing profiles,
+// hours and flows), quick connects, task templates, claimed phone numbers
+// and contacts (outbound voice and task contacts, with their tags), and
+// the tags of every taggable resource.
 //
 // Every operation is authorized with the [authz.Authorizer] given in [Deps]
 // as IAM authorizes Amazon Connect: the action connect:OPERATION on every
@@ -21,6 +23,10 @@
 //
 // Resources are kept in the store as generic resources (service
 // "connect"), children of their instance; every write is one transaction.
+// As in Amazon Connect, a new instance comes with the security profiles
+// Admin, Agent, CallCenterManager and QualityAnalyst, the hours of
+// operation "Basic Hours", the queue "BasicQueue" and the "Basic Routing
+// Profile", created in the instance's transaction.
 // Creating an instance also creates the Amazon Connect service-linked role
 // AWSServiceRoleForAmazonConnect_SUFFIX when the caller may
 // iam:CreateServiceLinkedRole for connect.amazonaws.com, and deleting the

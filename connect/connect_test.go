@@ -58,6 +58,8 @@ func TestOperationsKnown(t *testing.T) {
 		"CreateQuickConnect", "DescribeQuickConnect", "ListQuickConnects", "DeleteQuickConnect",
 		"StartOutboundVoiceContact", "StartTaskContact", "DescribeContact", "StopContact",
 		"TagResource", "UntagResource", "ListTagsForResource",
+		"SearchQueues", "UpdateQueueName", "UpdateRoutingProfileName", "UpdateHoursOfOperation",
+		"UpdateContactFlowContent", "UpdateContactFlowName", "DescribePhoneNumber", "TagContact",
 	} {
 		if !served[op] {
 			t.Errorf("%s is not served", op)

@@ -13,6 +13,7 @@ func init() {
 	operations["StartTaskContact"] = (*handler).startTaskContact
 	operations["DescribeContact"] = (*handler).describeContact
 	operations["StopContact"] = (*handler).stopContact
+	operations["TagContact"] = (*handler).tagContact
 }
 
 // kContact is a contact of an instance.
@@ -218,9 +219,9 @@ func (h *handler) startTaskContact(ctx context.Context, c *call) (any, error) {
 }
 
 // contactFor reads a contact and authorizes action on it with
-// connect:InstanceId and connect:Channel. A contact that does not exist is
+// connect:InstanceId and connect:Channel, plus the keys of extra. A contact that does not exist is
 // reported with the error code missingCode.
-func (h *handler) contactFor(ctx context.Context, c *call, action, instID, id, missingCode string) (obj, contactAttrs, error) {
+func (h *handler) contactFor(ctx context.Context, c *call, action, instID, id, missingCode string, extra map[string][]string) (obj, contactAttrs, error) {
 	var inst, o obj
 	var a contactAttrs
 	err := h.Store.View(ctx, func(tx store.ReadTx) error {
@@ -235,6 +236,9 @@ func (h *handler) contactFor(ctx context.Context, c *call, action, instID, id, m
 		return o, a, err
 	}
 	kv := instanceContext(instID)
+	for k, v := range extra {
+		kv[k] = v
+	}
 	if o.found {
 		if err := attrs(o.Resource, &a); err != nil {
 			return o, a, err
@@ -254,7 +258,7 @@ func (h *handler) contactFor(ctx context.Context, c *call, action, instID, id, m
 }
 
 func (h *handler) describeContact(ctx context.Context, c *call) (any, error) {
-	o, a, err := h.contactFor(ctx, c, "connect:DescribeContact", c.Labels["InstanceId"], c.Labels["ContactId"], "ResourceNotFoundException")
+	o, a, err := h.contactFor(ctx, c, "connect:DescribeContact", c.Labels["InstanceId"], c.Labels["ContactId"], "ResourceNotFoundException", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +318,7 @@ func (h *handler) stopContact(ctx context.Context, c *call) (any, error) {
 	if in.ContactID == "" || in.InstanceID == "" {
 		return nil, invalidParameter("ContactId and InstanceId are required.")
 	}
-	o, a, err := h.contactFor(ctx, c, "connect:StopContact", in.InstanceID, in.ContactID, "ContactNotFoundException")
+	o, a, err := h.contactFor(ctx, c, "connect:StopContact", in.InstanceID, in.ContactID, "ContactNotFoundException", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -337,4 +341,38 @@ func (h *handler) stopContact(ctx context.Context, c *call) (any, error) {
 		_, err := tx.UpdateResource(r)
 		return err
 	})
+}
+
+// maxContactTags is the number of tags a TagContact request may set.
+const maxContactTags = 6
+
+// tagContact serves TagContact: connect:TagContact on the contact, with
+// aws:RequestTag/KEY and aws:TagKeys from the request's tags besides
+// connect:InstanceId, connect:Channel and the contact's
+// aws:ResourceTag/KEY, as the service authorization reference lists.
+func (h *handler) tagContact(ctx context.Context, c *call) (any, error) {
+	var in struct {
+		ContactID  string `json:"ContactId"`
+		InstanceID string `json:"InstanceId"`
+		Tags       map[string]string
+	}
+	if err := decodeBody(c, &in); err != nil {
+		return nil, err
+	}
+	switch {
+	case in.ContactID == "" || in.InstanceID == "":
+		return nil, invalidParameter("ContactId and InstanceId are required.")
+	case len(in.Tags) == 0:
+		return nil, invalidParameter("Tags is required: give 1 to %d tags for the contact.", maxContactTags)
+	case len(in.Tags) > maxContactTags:
+		return nil, invalidParameter("Tags has %d tags; a TagContact request sets at most %d.", len(in.Tags), maxContactTags)
+	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
+	o, _, err := h.contactFor(ctx, c, "connect:TagContact", in.InstanceID, in.ContactID, "ResourceNotFoundException", tagsContext("", in.Tags))
+	if err != nil {
+		return nil, err
+	}
+	return nil, h.Store.Update(ctx, func(tx store.Tx) error { return tx.TagResource(o.ARN, storeTags(in.Tags)) })
 }

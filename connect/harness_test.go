@@ -200,7 +200,7 @@ func (e *env) newWorld(t testing.TB, alias string) world {
 		Description: aws.String("basic"), DefaultOutboundQueueId: q.QueueId,
 		MediaConcurrencies: []types.MediaConcurrency{{Channel: types.ChannelVoice, Concurrency: aws.Int32(1)}}}))(t)
 	w.routing = aws.ToString(rp.RoutingProfileId)
-	sp := must(c.CreateSecurityProfile(ctx, &awsconnect.CreateSecurityProfileInput{InstanceId: inst.Id, SecurityProfileName: aws.String("Agent")}))(t)
+	sp := must(c.CreateSecurityProfile(ctx, &awsconnect.CreateSecurityProfileInput{InstanceId: inst.Id, SecurityProfileName: aws.String("Tier 1 agents")}))(t)
 	w.security = aws.ToString(sp.SecurityProfileId)
 	hg := must(c.CreateUserHierarchyGroup(ctx, &awsconnect.CreateUserHierarchyGroupInput{InstanceId: inst.Id, Name: aws.String("Team")}))(t)
 	w.hierarchy = aws.ToString(hg.HierarchyGroupId)

@@ -129,6 +129,10 @@ func (h *handler) createInstance(ctx context.Context, c *call) (any, error) {
 	}
 	r := store.Resource{AccountID: c.acct, Service: Service, Type: "instance", ID: id, ARN: instanceARN(c.region, c.acct, id),
 		Name: in.InstanceAlias, Attributes: raw, Created: now, Updated: now}
+	defaults, err := defaultResources(c.acct, c.region, id, r.ARN, now)
+	if err != nil {
+		return nil, err
+	}
 	if in.InstanceAlias != "" {
 		r.NameKey = strings.ToLower(in.InstanceAlias)
 	}
@@ -146,6 +150,11 @@ func (h *handler) createInstance(ctx context.Context, c *call) (any, error) {
 				return duplicate("An instance with the alias %s already exists in this account; choose another InstanceAlias.", in.InstanceAlias)
 			}
 			return err
+		}
+		for _, d := range defaults {
+			if _, err := tx.CreateResource(d); err != nil {
+				return err
+			}
 		}
 		if len(in.Tags) > 0 {
 			return tx.TagResource(r.ARN, storeTags(in.Tags))

@@ -13,6 +13,7 @@ func init() {
 	operations["ClaimPhoneNumber"] = (*handler).claimPhoneNumber
 	operations["ListPhoneNumbersV2"] = (*handler).listPhoneNumbers
 	operations["ReleasePhoneNumber"] = (*handler).releasePhoneNumber
+	operations["DescribePhoneNumber"] = (*handler).describePhoneNumber
 }
 
 // phoneType is the store type of claimed phone numbers. They are stored
@@ -287,8 +288,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func (h *handler) releasePhoneNumber(ctx context.Context, c *call) (any, error) {
-	id := c.Labels["PhoneNumberId"]
+// readPhone reads the claimed phone number id and its tags; when it does
+// not exist, only its ID and the ARN it would have are set.
+func (h *handler) readPhone(ctx context.Context, c *call, id string) (obj, error) {
 	o := obj{}
 	o.ID, o.ARN = id, phoneARN(c.region, c.acct, id)
 	err := h.Store.View(ctx, func(tx store.ReadTx) error {
@@ -303,6 +305,53 @@ func (h *handler) releasePhoneNumber(ctx context.Context, c *call) (any, error) 
 		o.tags, err = tx.ListResourceTags(r.ARN)
 		return err
 	})
+	return o, err
+}
+
+// phoneMissing is Connect's error for a phone number that is not claimed.
+func phoneMissing(id string) error {
+	return notFound("Phone number %s not found; check the PhoneNumberId (ListPhoneNumbersV2 lists them).", id)
+}
+
+func (h *handler) describePhoneNumber(ctx context.Context, c *call) (any, error) {
+	id := c.Labels["PhoneNumberId"]
+	o, err := h.readPhone(ctx, c, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.authorize(ctx, c, "connect:DescribePhoneNumber", nil, o.target()); err != nil {
+		return nil, err
+	}
+	if !o.found {
+		return nil, phoneMissing(id)
+	}
+	var a phoneAttrs
+	if err := attrs(o.Resource, &a); err != nil {
+		return nil, err
+	}
+	type status struct {
+		Status string `json:"Status"`
+	}
+	return struct {
+		ClaimedPhoneNumberSummary any `json:"ClaimedPhoneNumberSummary"`
+	}{struct {
+		PhoneNumberID          string            `json:"PhoneNumberId"`
+		PhoneNumberArn         string            `json:"PhoneNumberArn"`
+		PhoneNumber            string            `json:"PhoneNumber"`
+		PhoneNumberCountryCode string            `json:"PhoneNumberCountryCode"`
+		PhoneNumberType        string            `json:"PhoneNumberType"`
+		PhoneNumberDescription string            `json:"PhoneNumberDescription,omitempty"`
+		TargetArn              string            `json:"TargetArn"`
+		InstanceID             string            `json:"InstanceId"`
+		Tags                   map[string]string `json:"Tags,omitempty"`
+		PhoneNumberStatus      status            `json:"PhoneNumberStatus"`
+	}{o.ID, o.ARN, a.PhoneNumber, a.PhoneNumberCountryCode, a.PhoneNumberType, a.PhoneNumberDescription, a.TargetArn, a.InstanceID,
+		tagMap(o.tags), status{"CLAIMED"}}}, nil
+}
+
+func (h *handler) releasePhoneNumber(ctx context.Context, c *call) (any, error) {
+	id := c.Labels["PhoneNumberId"]
+	o, err := h.readPhone(ctx, c, id)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +359,7 @@ func (h *handler) releasePhoneNumber(ctx context.Context, c *call) (any, error) 
 		return nil, err
 	}
 	if !o.found {
-		return nil, notFound("Phone number %s not found; check the PhoneNumberId (ListPhoneNumbersV2 lists them).", id)
+		return nil, phoneMissing(id)
 	}
 	return nil, h.Store.Update(ctx, func(tx store.Tx) error { return tx.DeleteResource(c.acct, Service, phoneType, id) })
 }

@@ -394,6 +394,9 @@ func describeOf(s *spec, r store.Resource, tags []store.Tag) (map[string]any, er
 	case kRoutingProfile, kTaskTemplate:
 		out["InstanceId"] = r.ParentID
 	}
+	if _, ok := out["Status"]; !ok && s.k == kQueue {
+		out["Status"] = "ENABLED" // queues are created enabled
+	}
 	if s.k == kTaskTemplate {
 		out["CreatedTime"] = restjson.Time(r.Created)
 		if _, ok := out["Status"]; !ok {

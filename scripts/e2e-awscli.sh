@@ -107,12 +107,56 @@ expect "accessanalyzer validate-policy (clean)" "" \
 expect_prefix "accessanalyzer validate-policy (missing Resource)" "MISSING_" \
   "$(awscli accessanalyzer validate-policy --policy-type IDENTITY_POLICY --policy-document "$bad" --query 'findings[?findingType==`ERROR`].issueCode')"
 
+# Amazon Connect: an instance with its default resources and service-linked
+# role, a tagged user, tags by ARN, and a view-only IAM user's denied update.
+read -r inst_id inst_arn < <(awscli connect create-instance --identity-management-type CONNECT_MANAGED --instance-alias cli-e2e \
+  --inbound-calls-enabled --outbound-calls-enabled --query '[Id,Arn]')
+expect "connect create-instance" "arn:aws:connect:us-east-1:$account:instance/$inst_id" "$inst_arn"
+slr_path=/aws-service-role/connect.amazonaws.com/
+expect_prefix "connect create-instance creates the service-linked role" "AWSServiceRoleForAmazonConnect_" \
+  "$(awscli iam list-roles --path-prefix "$slr_path" --query 'Roles[0].RoleName')"
+expect "connect list-security-profiles (defaults)" "Admin,Agent,CallCenterManager,QualityAnalyst" \
+  "$(awscli connect list-security-profiles --instance-id "$inst_id" --query 'join(`,`, sort(SecurityProfileSummaryList[].Name))')"
+agent_sp=$(awscli connect list-security-profiles --instance-id "$inst_id" --query "SecurityProfileSummaryList[?Name=='Agent'].Id | [0]")
+basic_rp=$(awscli connect list-routing-profiles --instance-id "$inst_id" --query "RoutingProfileSummaryList[?Name=='Basic Routing Profile'].Id | [0]")
+read -r user_id user_arn < <(awscli connect create-user --instance-id "$inst_id" --username jdoe --password 'Passw0rd!x' \
+  --phone-config PhoneType=SOFT_PHONE --security-profile-ids "$agent_sp" --routing-profile-id "$basic_rp" \
+  --tags Department=Test --query '[UserId,UserArn]')
+expect "connect create-user with tags" "$inst_arn/agent/$user_id" "$user_arn"
+expect "connect describe-user" "jdoe	Test	$basic_rp" \
+  "$(awscli connect describe-user --instance-id "$inst_id" --user-id "$user_id" --query 'User.[Username,Tags.Department,RoutingProfileId]')"
+expect "connect list-users" "jdoe" "$(awscli connect list-users --instance-id "$inst_id" --query 'UserSummaryList[].Username')"
+expect "connect tag-resource (by ARN)" "" "$(awscli connect tag-resource --resource-arn "$user_arn" --tags Owner=TeamA)"
+expect "connect list-tags-for-resource" "Test	TeamA" \
+  "$(awscli connect list-tags-for-resource --resource-arn "$user_arn" --query 'tags.[Department,Owner]')"
+view_user='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["connect:DescribeUser","connect:ListUsers"],"Resource":"*"}]}'
+awscli iam create-user --user-name viewer >/dev/null
+expect "iam put-user-policy (View User)" "" \
+  "$(awscli iam put-user-policy --user-name viewer --policy-name ViewUser --policy-document "$view_user")"
+read -r viewer_key viewer_secret < <(awscli iam create-access-key --user-name viewer --query 'AccessKey.[AccessKeyId,SecretAccessKey]')
+asviewer() { AWS_ACCESS_KEY_ID=$viewer_key AWS_SECRET_ACCESS_KEY=$viewer_secret awscli "$@"; }
+expect "connect describe-user (viewer, allowed)" "jdoe" \
+  "$(asviewer connect describe-user --instance-id "$inst_id" --user-id "$user_id" --query 'User.Username')"
+expect_error "connect update-user-identity-info (viewer, denied)" AccessDeniedException \
+  "User: arn:aws:iam::$account:user/viewer is not authorized to perform: connect:UpdateUserIdentityInfo on resource: $user_arn because no identity-based policy allows the connect:UpdateUserIdentityInfo action" \
+  "$(asviewer connect update-user-identity-info --instance-id "$inst_id" --user-id "$user_id" --identity-info FirstName=Jane,LastName=Doe)"
+expect "connect describe-user: the denied update changed nothing" "None" \
+  "$(awscli connect describe-user --instance-id "$inst_id" --user-id "$user_id" --query 'User.IdentityInfo.FirstName')"
+basic_q=$(awscli connect list-queues --instance-id "$inst_id" --query "QueueSummaryList[?Name=='BasicQueue'].Id | [0]")
+expect "connect update-queue-name" "" "$(awscli connect update-queue-name --instance-id "$inst_id" --queue-id "$basic_q" --name General)"
+expect "connect search-queues" "$basic_q" \
+  "$(awscli connect search-queues --instance-id "$inst_id" \
+    --search-criteria '{"StringCondition":{"FieldName":"name","Value":"gen","ComparisonType":"STARTS_WITH"}}' --query 'Queues[].QueueId')"
+expect "connect delete-instance" "" "$(awscli connect delete-instance --instance-id "$inst_id")"
+expect "connect delete-instance deletes the service-linked role" "0" \
+  "$(awscli iam list-roles --path-prefix "$slr_path" --query 'length(Roles)')"
+
 # Graceful stop, then the audit log.
 kill -TERM "$pid"
 if wait "$pid"; then pass "serve stops cleanly on SIGTERM"; else fail "serve exit status $? after SIGTERM"; fi
 pid=""
 if grep -q "store closed" "$tmp/server.log"; then pass "store closed on shutdown"; else fail "no 'store closed' in the server log"; fi
-if grep -qF -e "$CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY" -e "$carol_secret" -e "$tsecret" "$tmp/server.log"; then
+if grep -qF -e "$CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY" -e "$carol_secret" -e "$tsecret" -e "$viewer_secret" "$tmp/server.log"; then
   fail "a secret key reached the server log"
 else
   pass "no secret in the server log"
@@ -121,6 +165,9 @@ expect "audit: carol's denied CreateUser" "CreateUser AccessDenied ImplicitDeny"
   "$("$tmp/connect-iam" audit --data "$tmp/data" --principal "arn:aws:iam::$account:user/carol" --error-code AccessDenied --format json |
     python3 -c 'import json,sys; r=json.load(sys.stdin)["Records"]; print(" ".join([r[0]["eventName"], r[0]["errorCode"], r[0]["decision"]]) if r else "none")')"
 
+expect "audit: viewer's denied Connect update" "UpdateUserIdentityInfo AccessDeniedException ImplicitDeny connect.amazonaws.com" \
+  "$("$tmp/connect-iam" audit --data "$tmp/data" --principal "arn:aws:iam::$account:user/viewer" --error-code AccessDeniedException --format json |
+    python3 -c 'import json,sys; r=json.load(sys.stdin)["Records"]; print(" ".join([r[0]["eventName"], r[0]["errorCode"], r[0]["decision"], r[0]["eventSource"]]) if r else "none")')"
 if [ "$failures" -ne 0 ]; then
   echo "e2e-awscli: $failures check(s) FAILED; server log:"
   cat "$tmp/server.log"

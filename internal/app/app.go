@@ -21,6 +21,7 @@ import (
 	"github.com/connect-iam/connect-iam/authz"
 	"github.com/connect-iam/connect-iam/catalog"
 	"github.com/connect-iam/connect-iam/connect"
+	"github.com/connect-iam/connect-iam/connectapps"
 	"github.com/connect-iam/connect-iam/iam"
 	"github.com/connect-iam/connect-iam/internal/audit"
 	"github.com/connect-iam/connect-iam/internal/bootstrap"
@@ -194,6 +195,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Catalog: cat, Now: cfg.Now})
 	accessanalyzer.Register(a.Server, accessanalyzer.Deps{Authorizer: a.authz, Catalog: validate.FromCatalog(cat)})
 	connect.Register(a.Server, connect.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})
+	connectapps.Register(a.Server, connectapps.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})
 	return a, nil
 }
 
