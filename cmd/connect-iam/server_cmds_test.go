@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -137,7 +138,6 @@ func TestAccountsCommand(t *testing.T) {
 			"created account 210987654321 with administrator arn:aws:iam::210987654321:user/admin"},
 		{"create again", []string{"create", "--data", dir, "--id", "210987654321"}, 1, "exists already"},
 		{"create random", []string{"create", "--data", dir}, exitOK, "credentials: " + filepath.Join(dir, "credentials-")},
-		{"list", []string{"list", "--data", dir}, exitOK, "123456789012\n210987654321\n"},
 		{"no data", []string{"create", "--data", empty}, 1, "no connect-iam data in " + empty},
 	}
 	for _, tt := range tests {
@@ -152,6 +152,16 @@ func TestAccountsCommand(t *testing.T) {
 				t.Errorf("secret printed")
 			}
 		})
+	}
+	// list prints every account ID, one per line, in ID order: the
+	// bootstrapped one, the one created with --id and the random one.
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"accounts", "list", "--data", dir}, nil, &stdout, &stderr); code != exitOK {
+		t.Fatalf("accounts list: exit %d: %s", code, stderr.String())
+	}
+	ids := strings.Fields(stdout.String())
+	if len(ids) != 3 || !slices.IsSorted(ids) || !slices.Contains(ids, "123456789012") || !slices.Contains(ids, "210987654321") {
+		t.Errorf("accounts list = %q, want 3 sorted IDs including 123456789012 and 210987654321", ids)
 	}
 	if _, err := os.Stat(empty); !os.IsNotExist(err) {
 		t.Errorf("accounts created the missing data directory %s: %v", empty, err)
