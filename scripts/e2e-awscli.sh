@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end test of "connect-iam serve" with the AWS CLI: IAM, STS and
-# Access Analyzer calls with --endpoint-url against a server started on a
+# End-to-end test of "connect-iam serve" with the AWS CLI: IAM, STS,
+# Access Analyzer, Amazon Connect, AppIntegrations, Wisdom, outbound
+# campaigns and Customer Profiles calls with --endpoint-url against a server started on a
 # free loopback port over a temporary data directory, with explicit
 # bootstrap credentials. Installs Debian's awscli if "aws" is missing.
 # Prints one PASS/FAIL line per check; exits non-zero on any failure.
@@ -147,6 +148,47 @@ expect "connect update-queue-name" "" "$(awscli connect update-queue-name --inst
 expect "connect search-queues" "$basic_q" \
   "$(awscli connect search-queues --instance-id "$inst_id" \
     --search-criteria '{"StringCondition":{"FieldName":"name","Value":"gen","ComparisonType":"STARTS_WITH"}}' --query 'Queues[].QueueId')"
+# The services around Connect, with the seed's example policies (their JSON
+# fixed: connectapps/testdata): AppIntegrations, Wisdom, outbound campaigns
+# and Customer Profiles, each with an allowed and a denied call.
+# expect_denied NAME ACTION GOT: an AccessDeniedException naming ACTION.
+expect_denied() {
+  case "$3" in *AccessDeniedException*"is not authorized to perform: $2"*) pass "$1" ;;
+    *) fail "$1: got '$3', want an AccessDeniedException for $2" ;; esac
+}
+awscli iam create-user --user-name apps >/dev/null
+for p in appintegrations-all wisdom-assistants campaigns-readonly; do
+  awscli iam put-user-policy --user-name apps --policy-name "$p" --policy-document "file://connectapps/testdata/$p.json" >/dev/null
+done
+read -r apps_key apps_secret < <(awscli iam create-access-key --user-name apps --query 'AccessKey.[AccessKeyId,SecretAccessKey]')
+asapps() { AWS_ACCESS_KEY_ID=$apps_key AWS_SECRET_ACCESS_KEY=$apps_secret awscli "$@"; }
+ei_arn=$(asapps appintegrations create-event-integration --name cli-events --event-filter Source=aws.partner/example.com \
+  --event-bridge-bus default --query EventIntegrationArn)
+expect "appintegrations create-event-integration (seed policy, allowed)" \
+  "arn:aws:app-integrations:us-east-1:$account:event-integration/cli-events" "$ei_arn"
+expect "appintegrations list-event-integrations" "cli-events" \
+  "$(asapps appintegrations list-event-integrations --query 'EventIntegrations[].Name')"
+expect_denied "appintegrations tag-resource (seed policy, denied)" app-integrations:TagResource \
+  "$(asapps appintegrations tag-resource --resource-arn "$ei_arn" --tags team=blue)"
+expect "wisdom create-assistant (seed policy, allowed)" "cli-assistant" \
+  "$(asapps wisdom create-assistant --name cli-assistant --type AGENT --query assistant.name)"
+expect_denied "wisdom create-knowledge-base (seed policy, denied)" wisdom:CreateKnowledgeBase \
+  "$(asapps wisdom create-knowledge-base --name kb --knowledge-base-type CUSTOM)"
+flow_content='{"Version":"2019-10-30","StartAction":"end","Actions":[{"Identifier":"end","Type":"DisconnectParticipant","Parameters":{},"Transitions":{}}]}'
+flow_id=$(awscli connect create-contact-flow --instance-id "$inst_id" --name cli-outbound --type CONTACT_FLOW \
+  --content "$flow_content" --query ContactFlowId)
+camp_id=$(awscli connectcampaigns create-campaign --name cli-campaign --connect-instance-id "$inst_id" \
+  --dialer-config '{"progressiveDialerConfig":{"bandwidthAllocation":1.0}}' \
+  --outbound-call-config "{\"connectContactFlowId\":\"$flow_id\",\"connectQueueId\":\"$basic_q\"}" --query id)
+expect "connectcampaigns describe-campaign (read-only seed policy, allowed)" "cli-campaign" \
+  "$(asapps connectcampaigns describe-campaign --id "$camp_id" --query campaign.name)"
+expect_denied "connectcampaigns delete-campaign (read-only seed policy, denied)" connect-campaigns:DeleteCampaign \
+  "$(asapps connectcampaigns delete-campaign --id "$camp_id")"
+expect "customer-profiles create-domain (admin)" "cli-domain" \
+  "$(awscli customer-profiles create-domain --domain-name cli-domain --default-expiration-days 30 --query DomainName)"
+expect_denied "customer-profiles list-domains (no policy, denied)" profile:ListDomains \
+  "$(asapps customer-profiles list-domains)"
+expect "connectcampaigns delete-campaign (admin)" "" "$(awscli connectcampaigns delete-campaign --id "$camp_id")"
 expect "connect delete-instance" "" "$(awscli connect delete-instance --instance-id "$inst_id")"
 expect "connect delete-instance deletes the service-linked role" "0" \
   "$(awscli iam list-roles --path-prefix "$slr_path" --query 'length(Roles)')"
@@ -156,7 +198,7 @@ kill -TERM "$pid"
 if wait "$pid"; then pass "serve stops cleanly on SIGTERM"; else fail "serve exit status $? after SIGTERM"; fi
 pid=""
 if grep -q "store closed" "$tmp/server.log"; then pass "store closed on shutdown"; else fail "no 'store closed' in the server log"; fi
-if grep -qF -e "$CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY" -e "$carol_secret" -e "$tsecret" -e "$viewer_secret" "$tmp/server.log"; then
+if grep -qF -e "$CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY" -e "$carol_secret" -e "$tsecret" -e "$viewer_secret" -e "$apps_secret" "$tmp/server.log"; then
   fail "a secret key reached the server log"
 else
   pass "no secret in the server log"
