@@ -317,29 +317,39 @@ func deleteChildren(tx store.Tx, acct, inst, typ string) error {
 
 // releaseServiceLinkedRole deletes the service-linked role roleARN when
 // no instance of the account uses it any more.
-func releaseServiceLinkedRole(tx store.Tx, acct, roleARN string) error {
-	if roleARN == "" {
-		return nil
-	}
+// InstancesUsingRole returns the ARNs of the account's Amazon Connect
+// instances whose service-linked role is roleARN. IAM's
+// DeleteServiceLinkedRole refuses to delete a role that instances still use.
+func InstancesUsingRole(tx store.ReadTx, acct, roleARN string) ([]string, error) {
+	var arns []string
 	marker := ""
 	for {
 		rs, next, err := tx.ListResources(acct, Service, "instance", store.ResourceFilter{HasParent: true}, store.ListOptions{Marker: marker, MaxItems: store.MaxMaxItems})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, r := range rs {
 			var a instanceAttrs
 			if err := attrs(r, &a); err != nil {
-				return err
+				return nil, err
 			}
 			if a.ServiceRole == roleARN {
-				return nil
+				arns = append(arns, r.ARN)
 			}
 		}
 		if next == "" {
-			break
+			return arns, nil
 		}
 		marker = next
+	}
+}
+
+func releaseServiceLinkedRole(tx store.Tx, acct, roleARN string) error {
+	if roleARN == "" {
+		return nil
+	}
+	if users, err := InstancesUsingRole(tx, acct, roleARN); err != nil || len(users) > 0 {
+		return err
 	}
 	name := roleARN[strings.LastIndexByte(roleARN, '/')+1:]
 	ref := store.EntityRef{Kind: store.KindRole, Name: name}

@@ -15,6 +15,7 @@ import (
 	awsconnect "github.com/aws/aws-sdk-go-v2/service/connect"
 	ctypes "github.com/aws/aws-sdk-go-v2/service/connect/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/connect-iam/connect-iam/store"
@@ -333,6 +334,24 @@ func TestConnectServiceLinkedRole(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second instance, with the existing role, as a user without IAM permissions: %v", err)
 	}
+	// IAM refuses to delete the role while instances use it: the deletion
+	// task fails and names them, and the role stays.
+	del, err := adminIAM.DeleteServiceLinkedRole(ctx, &iam.DeleteServiceLinkedRoleInput{RoleName: aws.String(roles[0])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := adminIAM.GetServiceLinkedRoleDeletionStatus(ctx, &iam.GetServiceLinkedRoleDeletionStatusInput{DeletionTaskId: del.DeletionTaskId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Status != iamtypes.DeletionTaskStatusTypeFailed || st.Reason == nil || !strings.Contains(aws.ToString(st.Reason.Reason), aws.ToString(first.Arn)) ||
+		!strings.Contains(aws.ToString(st.Reason.Reason), aws.ToString(second.Arn)) {
+		t.Errorf("deletion of the role in use: status %s, reason %+v; want FAILED naming both instances", st.Status, st.Reason)
+	}
+	if got := srv.serviceLinkedRoles(t); len(got) != 1 || got[0] != roles[0] {
+		t.Fatalf("service-linked roles after a refused deletion: %v, want %s", got, roles[0])
+	}
+
 	if _, err := admin.DeleteInstance(ctx, &awsconnect.DeleteInstanceInput{InstanceId: first.Id}); err != nil {
 		t.Fatal(err)
 	}

@@ -61,6 +61,11 @@ type Deps struct {
 	Catalog *catalog.Catalog
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// RoleInUse returns the resources of other services that still use a
+	// service-linked role (for Amazon Connect, connect.InstancesUsingRole);
+	// DeleteServiceLinkedRole fails its deletion task while there are any,
+	// naming them, as AWS does. Nil means no service reports any.
+	RoleInUse func(tx store.ReadTx, accountID, roleARN string) ([]string, error)
 }
 
 // handler is the state shared by every operation.

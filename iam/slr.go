@@ -133,6 +133,16 @@ func (h *handler) deleteServiceLinkedRole(ctx context.Context, c *call) (any, er
 			reason = fmt.Sprintf("The role %s has %d active sessions; service-linked role sessions cannot be revoked, so wait until they expire.", e.name, n)
 			return errBlocked
 		}
+		if h.RoleInUse != nil {
+			users, err := h.RoleInUse(tx, c.acct, e.arn)
+			if err != nil {
+				return err
+			}
+			if len(users) > 0 {
+				reason = fmt.Sprintf("The role %s is in use by %s; delete those resources first.", e.name, strings.Join(users, ", "))
+				return errBlocked
+			}
+		}
 		ref := store.EntityRef{Kind: store.KindRole, Name: e.name}
 		arns, _, err := tx.ListAttachedPolicies(c.acct, ref, store.ListOptions{MaxItems: store.MaxMaxItems})
 		if err != nil {
