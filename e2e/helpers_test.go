@@ -140,7 +140,10 @@ func (s *testServer) config(o clientOptions) aws.Config {
 		Credentials:  credentials.NewStaticCredentialsProvider(o.key, o.secret, o.token),
 		BaseEndpoint: aws.String(s.URL),
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
-		HTTPClient:   &http.Client{Timeout: 30 * time.Second},
+		// Each client has its own connections, so that one test's
+		// dead server (TestCrashSafety kills one) cannot touch another
+		// client's connections through a shared transport.
+		HTTPClient: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone(), Timeout: 30 * time.Second},
 	}
 	if o.tamper {
 		cfg.HTTPClient = &http.Client{Transport: tamperTransport{}, Timeout: 30 * time.Second}
