@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
 	"runtime"
 	"sort"
@@ -131,9 +132,18 @@ func dsn(file string, write bool) string {
 // Open opens the SQLite database at path, creating it if it does not exist,
 // and migrates it to the current schema version. It refuses a database
 // whose schema is newer than this binary's with a *store.SchemaVersionError.
+//
+// A new database file is created readable and writable by its owner only
+// (mode 0600); SQLite gives its -wal and -shm files the same mode. An
+// existing file keeps its mode.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, fmt.Errorf("sqlite: empty database path: pass the file to open, e.g. DIR/connect-iam.db")
+	}
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("sqlite: create %s: %w (check that its directory exists and is writable)", path, err)
 	}
 	writer, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {

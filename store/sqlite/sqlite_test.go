@@ -402,3 +402,49 @@ func TestReadersStayOpen(t *testing.T) {
 		t.Errorf("after %d concurrent read transactions %d readers stay open, want at least %d", n, idle, n)
 	}
 }
+
+// TestNewDatabaseIsPrivate checks that a new database and its WAL files are
+// readable by their owner only, whatever the umask, and that an existing
+// file keeps the mode its owner chose.
+func TestNewDatabaseIsPrivate(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "connect-iam.db")
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A write makes SQLite create the -wal and -shm files.
+	if err := s.Update(t.Context(), func(tx store.Tx) error {
+		return tx.CreateAccount(store.Account{ID: "123456789012"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := fi.Mode().Perm(); perm != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", filepath.Base(name), perm)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	shared := filepath.Join(dir, "shared.db")
+	if err := os.WriteFile(shared, nil, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(shared, 0o640); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
+	s, err = Open(t.Context(), shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if fi, err := os.Stat(shared); err != nil || fi.Mode().Perm() != 0o640 {
+		t.Errorf("existing database mode changed: %v, %v", fi.Mode().Perm(), err)
+	}
+}
