@@ -101,12 +101,14 @@ type Request struct {
 	// ResourceAccount is the account owning the resource; "" derives it
 	// from Resource, else the caller's account.
 	ResourceAccount string
-	// Context holds the request-specific condition keys the service adds
-	// (aws:RequestTag/KEY, aws:TagKeys, aws:ResourceTag/KEY,
-	// iam:PermissionsBoundary, iam:PolicyARN, sts:ExternalId,
+	// Context holds the other request-specific condition keys the service
+	// adds (iam:PermissionsBoundary, iam:PolicyARN, sts:ExternalId,
 	// connect:InstanceId, ...): key to values. The authorizer adds the
-	// global keys itself.
+	// global keys itself, and aws:ResourceTag/KEY from ResourceTags.
 	Context map[string][]string
+	// ResourceTags are the stored tags of the resource acted on; the
+	// authorizer adds aws:ResourceTag/KEY for each.
+	ResourceTags []store.Tag
 	// ResourcePolicy is the resource-based policy of the resource, if any
 	// (a role's trust policy for sts:AssumeRole).
 	ResourcePolicy *eval.Policy
@@ -124,6 +126,23 @@ type Request struct {
 	Region string
 	// Time is the time of the request; zero means now.
 	Time time.Time
+}
+
+// ConditionKeys returns the request-specific condition keys the authorizer
+// evaluates: Context plus aws:ResourceTag/KEY for each of ResourceTags
+// (a key in Context wins). The global keys are not included.
+func (r *Request) ConditionKeys() map[string][]string {
+	if len(r.ResourceTags) == 0 {
+		return r.Context
+	}
+	kv := make(map[string][]string, len(r.Context)+len(r.ResourceTags))
+	for _, t := range r.ResourceTags {
+		kv["aws:ResourceTag/"+t.Key] = []string{t.Value}
+	}
+	for k, v := range r.Context {
+		kv[k] = v
+	}
+	return kv
 }
 
 // Authorizer answers authorization questions. Authorize returns nil when

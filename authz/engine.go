@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/connect-iam/connect-iam/arn"
 	"net"
 	"strconv"
 	"strings"
@@ -125,7 +126,7 @@ func (e *Engine) Authorize(ctx context.Context, req *Request) error {
 		Principal:       principal,
 		Action:          req.Action,
 		Resource:        req.Resource,
-		ResourceAccount: req.ResourceAccount,
+		ResourceAccount: resourceAccount(req),
 		Context:         e.requestContext(req, &principal, now, memo),
 	}
 	if er.Resource == "" {
@@ -237,7 +238,7 @@ func resultLabel(d eval.Decision) string {
 // keys IAM adds to every request, and the principal's keys.
 func (e *Engine) context(req *Request, p *eval.Principal, now time.Time) *eval.Context {
 	c := eval.NewContext()
-	for k, vs := range req.Context {
+	for k, vs := range req.ConditionKeys() {
 		c.Set(k, vs...)
 	}
 	now = now.UTC()
@@ -278,12 +279,11 @@ func resourceAccount(req *Request) string {
 	if req.ResourceAccount != "" {
 		return req.ResourceAccount
 	}
-	if req.Resource == "" || req.Resource == "*" {
-		return req.Caller.AccountID
-	}
-	parts := strings.SplitN(req.Resource, ":", 6)
-	if len(parts) == 6 && parts[4] != "" {
-		return parts[4]
+	// Resources AWS owns, such as the AWS managed policies
+	// (arn:aws:iam::aws:policy/...), are visible in every account: acting on
+	// one is not a cross-account request.
+	if f, ok := arn.Split(req.Resource); ok && f[4] != "" && f[4] != "aws" {
+		return f[4]
 	}
 	return req.Caller.AccountID
 }
@@ -389,7 +389,7 @@ func (e *Engine) resolve(ctx context.Context, c *Caller) (*eval.PolicySet, eval.
 // one when the request adds no keys of its own and every global key has
 // the same value.
 func (e *Engine) requestContext(req *Request, p *eval.Principal, now time.Time, memo *contextMemo) *eval.Context {
-	if memo == nil || len(req.Context) > 0 {
+	if memo == nil || len(req.Context) > 0 || len(req.ResourceTags) > 0 {
 		return e.context(req, p, now)
 	}
 	var key strings.Builder

@@ -229,24 +229,15 @@ type target struct {
 // keys; the first denial is returned.
 func (h *handler) authorize(ctx context.Context, c *call, action string, kv map[string][]string, targets ...target) error {
 	for _, t := range targets {
-		ctxKeys := kv
-		if len(t.tags) > 0 {
-			ctxKeys = make(map[string][]string, len(kv)+len(t.tags))
-			for k, v := range kv {
-				ctxKeys[k] = v
-			}
-			for _, tag := range t.tags {
-				ctxKeys["aws:ResourceTag/"+tag.Key] = []string{tag.Value}
-			}
-		}
 		req := &authz.Request{
-			Caller:   c.caller,
-			Action:   action,
-			Resource: t.arn,
-			Context:  ctxKeys,
-			HTTP:     c.HTTPRequest,
-			Region:   c.region,
-			Time:     h.Now(),
+			Caller:       c.caller,
+			Action:       action,
+			Resource:     t.arn,
+			Context:      kv,
+			ResourceTags: t.tags,
+			HTTP:         c.HTTPRequest,
+			Region:       c.region,
+			Time:         h.Now(),
 		}
 		if err := h.Authorizer.Authorize(ctx, req); err != nil {
 			return err

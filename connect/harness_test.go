@@ -222,8 +222,11 @@ type recorder struct {
 }
 
 func (r *recorder) Authorize(ctx context.Context, req *authz.Request) error {
+	// Record the condition keys the authorizer evaluates.
+	rec := *req
+	rec.Context = req.ConditionKeys()
 	r.mu.Lock()
-	r.reqs = append(r.reqs, *req)
+	r.reqs = append(r.reqs, rec)
 	r.mu.Unlock()
 	return r.next.Authorize(ctx, req)
 }

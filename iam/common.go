@@ -111,14 +111,6 @@ func addTagContext(kv map[string][]string, tags []store.Tag) {
 	kv["aws:TagKeys"] = keys
 }
 
-// addResourceTags adds aws:ResourceTag/KEY for the stored tags of the
-// entity acted on.
-func addResourceTags(kv map[string][]string, tags []store.Tag) {
-	for _, t := range tags {
-		kv["aws:ResourceTag/"+t.Key] = []string{t.Value}
-	}
-}
-
 func itoa(i int) string {
 	if i == 0 {
 		return "0"
@@ -218,11 +210,7 @@ func (h *handler) authEntity(ctx context.Context, c *call, action string, k stor
 	if !found {
 		e.arn = entityARN(c.acct, string(k), "/", name)
 	}
-	if kv == nil {
-		kv = map[string][]string{}
-	}
-	addResourceTags(kv, e.tags)
-	if err := h.authorize(ctx, c, action, e.arn, kv); err != nil {
+	if err := h.authorize(ctx, c, action, e.arn, kv, e.tags...); err != nil {
 		return e, err
 	}
 	if !found {

@@ -53,7 +53,9 @@ type fakeAuthz struct {
 func (f *fakeAuthz) Authorize(_ context.Context, req *authz.Request) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.reqs = append(f.reqs, *req)
+	rec := *req
+	rec.Context = req.ConditionKeys() // the condition keys the authorizer evaluates
+	f.reqs = append(f.reqs, rec)
 	if f.deny[req.Action] {
 		return &authz.AccessDeniedError{Message: fmt.Sprintf(
 			"User: %s is not authorized to perform: %s on resource: %s because no identity-based policy allows the %s action",

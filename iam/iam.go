@@ -233,23 +233,18 @@ func malformedPolicy(msg string) error {
 
 // authorize asks the authorizer whether the caller may perform action on
 // resource with the request-specific context keys kv.
-func (h *handler) authorize(ctx context.Context, c *call, action, resource string, kv map[string][]string) error {
+func (h *handler) authorize(ctx context.Context, c *call, action, resource string, kv map[string][]string, resourceTags ...store.Tag) error {
 	req := &authz.Request{
-		Caller:   c.caller,
-		Action:   action,
-		Resource: resource,
-		Context:  kv,
-		HTTP:     c.HTTPRequest,
-		Time:     h.Now(),
+		Caller:       c.caller,
+		Action:       action,
+		Resource:     resource,
+		Context:      kv,
+		ResourceTags: resourceTags,
+		HTTP:         c.HTTPRequest,
+		Time:         h.Now(),
 	}
 	if c.Auth != nil {
 		req.Region = c.Auth.Region
-	}
-	if isAWSManagedARN(resource) {
-		// AWS managed policies belong to no account ("aws" in the ARN)
-		// and are visible in every account: reading or attaching one is
-		// not a cross-account request.
-		req.ResourceAccount = c.acct
 	}
 	return h.Authorizer.Authorize(ctx, req)
 }

@@ -87,9 +87,7 @@ func (h *handler) authPolicy(ctx context.Context, c *call, action, arn string) (
 
 // authPolicyKV is authPolicy with request context keys.
 func (h *handler) authPolicyKV(ctx context.Context, c *call, action, arn string, kv map[string][]string) (pol store.Policy, aws *awsPolicy, err error) {
-	if kv == nil {
-		kv = map[string][]string{}
-	}
+	var tags []store.Tag // the customer managed policy's, for aws:ResourceTag/KEY
 	found := false
 	if isAWSManagedARN(arn) {
 		aws = lookupManaged(arn)
@@ -102,15 +100,14 @@ func (h *handler) authPolicyKV(ctx context.Context, c *call, action, arn string,
 				return notFoundOK(err)
 			}
 			found = true
-			tags, err := tx.ListTags(c.acct, store.EntityRef{Kind: store.KindPolicy, Name: pol.ARN})
-			addResourceTags(kv, tags)
+			tags, err = tx.ListTags(c.acct, store.EntityRef{Kind: store.KindPolicy, Name: pol.ARN})
 			return err
 		})
 		if err != nil {
 			return pol, nil, err
 		}
 	}
-	if err := h.authorize(ctx, c, action, arn, kv); err != nil {
+	if err := h.authorize(ctx, c, action, arn, kv, tags...); err != nil {
 		return pol, nil, err
 	}
 	if !found {

@@ -170,9 +170,6 @@ func (s *Service) assumeRole(ctx context.Context, call *server.QueryCall) (any, 
 		reqCtx["sts:TransitiveTagKeys"] = transitive
 	}
 	tagContext(reqCtx, tags)
-	for _, t := range authz.MergeTags(roleTags, inherited) {
-		reqCtx["aws:ResourceTag/"+t.Key] = []string{t.Value}
-	}
 	actions := []string{"sts:AssumeRole"}
 	if len(tags) > 0 {
 		actions = append(actions, "sts:TagSession")
@@ -182,7 +179,7 @@ func (s *Service) assumeRole(ctx context.Context, call *server.QueryCall) (any, 
 	}
 	for _, action := range actions {
 		err := s.authorize(ctx, call, &authz.Request{Caller: c, Action: action, Resource: role.ARN, ResourceAccount: role.AccountID,
-			Context: reqCtx, ResourcePolicy: trust, RequireResourceAllow: true})
+			Context: reqCtx, ResourceTags: authz.MergeTags(roleTags, inherited), ResourcePolicy: trust, RequireResourceAllow: true})
 		if err != nil {
 			return nil, err
 		}
