@@ -43,6 +43,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/connect-iam/connect-iam/internal/text"
 	"net/http"
 	"time"
 
@@ -167,33 +168,17 @@ func mapError(err error) error {
 	case errors.As(err, &ad):
 		return restjson.ConnectError("AccessDeniedException", ad.Message)
 	case errors.Is(err, store.ErrNotFound):
-		return restjson.ConnectError("ResourceNotFoundException", sentence(err))
+		return restjson.ConnectError("ResourceNotFoundException", text.Sentence(err.Error()))
 	case errors.Is(err, store.ErrAlreadyExists):
-		return restjson.ConnectError("DuplicateResourceException", sentence(err))
+		return restjson.ConnectError("DuplicateResourceException", text.Sentence(err.Error()))
 	case errors.Is(err, store.ErrConflict):
-		return restjson.ConnectError("ResourceInUseException", sentence(err))
+		return restjson.ConnectError("ResourceInUseException", text.Sentence(err.Error()))
 	case errors.Is(err, store.ErrLimitExceeded):
-		return restjson.ConnectError("LimitExceededException", sentence(err))
+		return restjson.ConnectError("LimitExceededException", text.Sentence(err.Error()))
 	case errors.Is(err, store.ErrInvalidArgument):
-		return restjson.ConnectError("InvalidParameterException", sentence(err))
+		return restjson.ConnectError("InvalidParameterException", text.Sentence(err.Error()))
 	}
 	return err
-}
-
-// sentence turns a wrapped Go error into a message with a capital first
-// letter and a final period.
-func sentence(err error) string {
-	s := err.Error()
-	if s == "" {
-		return s
-	}
-	if s[0] >= 'a' && s[0] <= 'z' {
-		s = string(s[0]-'a'+'A') + s[1:]
-	}
-	if s[len(s)-1] != '.' {
-		s += "."
-	}
-	return s
 }
 
 // Connect error constructors.

@@ -123,7 +123,7 @@ func (h *handler) startOutboundVoiceContact(ctx context.Context, c *call) (any, 
 		return nil, err
 	}
 	var ia instanceAttrs
-	if err := attrs(inst.Resource, &ia); err != nil {
+	if err := inst.Resource.DecodeAttributes(&ia); err != nil {
 		return nil, err
 	}
 	if !ia.OutboundCallsEnabled {
@@ -172,7 +172,7 @@ func (h *handler) startTaskContact(ctx context.Context, c *call) (any, error) {
 		}
 		if in.ContactFlowID == "" && tmpl.found {
 			var a map[string]any
-			if err := attrs(tmpl.Resource, &a); err != nil {
+			if err := tmpl.Resource.DecodeAttributes(&a); err != nil {
 				return err
 			}
 			in.ContactFlowID, _ = a["ContactFlowId"].(string)
@@ -240,7 +240,7 @@ func (h *handler) contactFor(ctx context.Context, c *call, action, instID, id, m
 		kv[k] = v
 	}
 	if o.found {
-		if err := attrs(o.Resource, &a); err != nil {
+		if err := o.Resource.DecodeAttributes(&a); err != nil {
 			return o, a, err
 		}
 		kv["connect:Channel"] = []string{a.Channel}
@@ -291,7 +291,7 @@ func (h *handler) describeContact(ctx context.Context, c *call) (any, error) {
 	}{Arn: o.ARN, ID: o.ID, InitialContactID: o.ID, PreviousContactID: a.PreviousContactID, InitiationMethod: a.InitiationMethod,
 		Name: a.Name, Description: a.Description, Channel: a.Channel, InitiationTimestamp: restjson.Time(o.Created),
 		DisconnectTimestamp: a.DisconnectTime, DisconnectReason: a.DisconnectReason, LastUpdateTimestamp: restjson.Time(o.Updated),
-		ScheduledTimestamp: a.ScheduledTimestamp, Attributes: a.Attributes, Tags: tagMap(o.tags)}
+		ScheduledTimestamp: a.ScheduledTimestamp, Attributes: a.Attributes, Tags: store.TagMap(o.tags)}
 	if a.QueueID != "" {
 		out.QueueInfo = &queueInfo{a.QueueID}
 	}
@@ -374,5 +374,5 @@ func (h *handler) tagContact(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, h.Store.Update(ctx, func(tx store.Tx) error { return tx.TagResource(o.ARN, storeTags(in.Tags)) })
+	return nil, h.Store.Update(ctx, func(tx store.Tx) error { return tx.TagResource(o.ARN, store.TagsFromMap(in.Tags)) })
 }

@@ -157,7 +157,7 @@ func (h *handler) createInstance(ctx context.Context, c *call) (any, error) {
 			}
 		}
 		if len(in.Tags) > 0 {
-			return tx.TagResource(r.ARN, storeTags(in.Tags))
+			return tx.TagResource(r.ARN, store.TagsFromMap(in.Tags))
 		}
 		return nil
 	})
@@ -188,12 +188,12 @@ func findServiceLinkedRole(tx store.ReadTx, acct string) (store.Role, bool, erro
 // instanceOf converts a stored instance.
 func instanceOf(r store.Resource, tags []store.Tag) (instanceOut, error) {
 	var a instanceAttrs
-	if err := attrs(r, &a); err != nil {
+	if err := r.DecodeAttributes(&a); err != nil {
 		return instanceOut{}, err
 	}
 	out := instanceOut{ID: r.ID, Arn: r.ARN, IdentityManagementType: a.IdentityManagementType, InstanceAlias: a.InstanceAlias,
 		CreatedTime: restjson.Time(r.Created), ServiceRole: a.ServiceRole, InstanceStatus: "ACTIVE",
-		InboundCallsEnabled: a.InboundCallsEnabled, OutboundCallsEnabled: a.OutboundCallsEnabled, Tags: tagMap(tags)}
+		InboundCallsEnabled: a.InboundCallsEnabled, OutboundCallsEnabled: a.OutboundCallsEnabled, Tags: store.TagMap(tags)}
 	if a.InstanceAlias != "" {
 		out.InstanceAccessURL = "https://" + a.InstanceAlias + ".my.connect.aws"
 	}
@@ -277,7 +277,7 @@ func (h *handler) deleteInstance(ctx context.Context, c *call) (any, error) {
 		return nil, err
 	}
 	var a instanceAttrs
-	if err := attrs(inst.Resource, &a); err != nil {
+	if err := inst.Resource.DecodeAttributes(&a); err != nil {
 		return nil, err
 	}
 	err = h.Store.Update(ctx, func(tx store.Tx) error {
@@ -330,7 +330,7 @@ func InstancesUsingRole(tx store.ReadTx, acct, roleARN string) ([]string, error)
 		}
 		for _, r := range rs {
 			var a instanceAttrs
-			if err := attrs(r, &a); err != nil {
+			if err := r.DecodeAttributes(&a); err != nil {
 				return nil, err
 			}
 			if a.ServiceRole == roleARN {

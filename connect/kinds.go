@@ -2,7 +2,6 @@ package connect
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"sort"
 	"strings"
@@ -153,29 +152,6 @@ func checkTags(tags map[string]string) error {
 	return nil
 }
 
-// storeTags converts request tags to store tags, ordered by key.
-func storeTags(tags map[string]string) []store.Tag {
-	out := make([]store.Tag, 0, len(tags))
-	for k, v := range tags {
-		out = append(out, store.Tag{Key: k, Value: v})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
-	return out
-}
-
-// tagMap converts store tags to the Tags member of a response; nil when
-// there are none.
-func tagMap(tags []store.Tag) map[string]string {
-	if len(tags) == 0 {
-		return nil
-	}
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		m[t.Key] = t.Value
-	}
-	return m
-}
-
 // page reads maxResults and nextToken from the query string, with Connect's
 // bounds (1 to max, default max).
 func page(c *call, max int) (store.ListOptions, error) {
@@ -213,12 +189,4 @@ func decodeBody(c *call, v any) error {
 		return err
 	}
 	return nil
-}
-
-// attrs decodes a resource's attributes into v.
-func attrs(r store.Resource, v any) error {
-	if len(r.Attributes) == 0 || string(r.Attributes) == "null" {
-		return nil
-	}
-	return json.Unmarshal(r.Attributes, v)
 }

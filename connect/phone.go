@@ -154,7 +154,7 @@ func (h *handler) claimPhoneNumber(ctx context.Context, c *call) (any, error) {
 			return err
 		}
 		if len(in.Tags) > 0 {
-			return tx.TagResource(r.ARN, storeTags(in.Tags))
+			return tx.TagResource(r.ARN, store.TagsFromMap(in.Tags))
 		}
 		return nil
 	})
@@ -257,7 +257,7 @@ func (h *handler) listPhoneNumbers(ctx context.Context, c *call) (any, error) {
 				return nil
 			}
 			var a phoneAttrs
-			if err := attrs(r, &a); err != nil {
+			if err := r.DecodeAttributes(&a); err != nil {
 				return err
 			}
 			if (len(in.PhoneNumberCountryCodes) > 0 && !contains(in.PhoneNumberCountryCodes, a.PhoneNumberCountryCode)) ||
@@ -326,7 +326,7 @@ func (h *handler) describePhoneNumber(ctx context.Context, c *call) (any, error)
 		return nil, phoneMissing(id)
 	}
 	var a phoneAttrs
-	if err := attrs(o.Resource, &a); err != nil {
+	if err := o.Resource.DecodeAttributes(&a); err != nil {
 		return nil, err
 	}
 	type status struct {
@@ -346,7 +346,7 @@ func (h *handler) describePhoneNumber(ctx context.Context, c *call) (any, error)
 		Tags                   map[string]string `json:"Tags,omitempty"`
 		PhoneNumberStatus      status            `json:"PhoneNumberStatus"`
 	}{o.ID, o.ARN, a.PhoneNumber, a.PhoneNumberCountryCode, a.PhoneNumberType, a.PhoneNumberDescription, a.TargetArn, a.InstanceID,
-		tagMap(o.tags), status{"CLAIMED"}}}, nil
+		store.TagMap(o.tags), status{"CLAIMED"}}}, nil
 }
 
 func (h *handler) releasePhoneNumber(ctx context.Context, c *call) (any, error) {

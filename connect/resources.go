@@ -318,7 +318,7 @@ func (h *handler) createGeneric(ctx context.Context, c *call, s *spec) (any, err
 			return err
 		}
 		if len(in.tags) > 0 {
-			return tx.TagResource(r.ARN, storeTags(in.tags))
+			return tx.TagResource(r.ARN, store.TagsFromMap(in.tags))
 		}
 		return nil
 	})
@@ -359,7 +359,7 @@ func (h *handler) readSelf(ctx context.Context, c *call, s *spec, action string)
 	kv := instanceContext(instID)
 	if s.flowType && self.found {
 		var a map[string]any
-		if err := attrs(self.Resource, &a); err != nil {
+		if err := self.Resource.DecodeAttributes(&a); err != nil {
 			return self, err
 		}
 		if t, ok := a["Type"].(string); ok {
@@ -381,12 +381,12 @@ func (h *handler) readSelf(ctx context.Context, c *call, s *spec, action string)
 // describeOf returns the described form of a stored resource.
 func describeOf(s *spec, r store.Resource, tags []store.Tag) (map[string]any, error) {
 	out := map[string]any{}
-	if err := attrs(r, &out); err != nil {
+	if err := r.DecodeAttributes(&out); err != nil {
 		return nil, err
 	}
 	out[s.descID] = r.ID
 	out[s.descArn] = r.ARN
-	if t := tagMap(tags); t != nil {
+	if t := store.TagMap(tags); t != nil {
 		out["Tags"] = t
 	}
 	out["LastModifiedTime"] = restjson.Time(r.Updated)
@@ -463,7 +463,7 @@ func (h *handler) listGeneric(ctx context.Context, c *call, s *spec) (any, error
 	list := []map[string]any{}
 	for _, r := range rs {
 		a := map[string]any{}
-		if err := attrs(r, &a); err != nil {
+		if err := r.DecodeAttributes(&a); err != nil {
 			return nil, err
 		}
 		if s.keep != nil && !s.keep(c, r, a) {
@@ -529,7 +529,7 @@ func checkUnused(tx store.Tx, acct string, r store.Resource) error {
 		}
 		for _, o := range rs {
 			a := map[string]any{}
-			if err := attrs(o, &a); err != nil {
+			if err := o.DecodeAttributes(&a); err != nil {
 				return err
 			}
 			if usedBy(a) {

@@ -53,7 +53,7 @@ func checkQueueRef(r queueRef) error {
 // routingQueues reads the queue configurations of a routing profile.
 func routingQueues(r store.Resource) (map[string]any, []queueConfig, error) {
 	a := map[string]any{}
-	if err := attrs(r, &a); err != nil {
+	if err := r.DecodeAttributes(&a); err != nil {
 		return nil, nil, err
 	}
 	var qcs []queueConfig

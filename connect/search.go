@@ -210,10 +210,10 @@ func (h *handler) search(ctx context.Context, c *call, s *searchable) (page []se
 	sort.Slice(hits, func(i, j int) bool { return hits[i].r.ID < hits[j].r.ID })
 	for _, hit := range hits {
 		a := map[string]any{}
-		if err := attrs(hit.r, &a); err != nil {
+		if err := hit.r.DecodeAttributes(&a); err != nil {
 			return nil, "", 0, err
 		}
-		if !tf.matches(tagMap(hit.tags)) || !in.SearchCriteria.matches(s, hit.r, a) {
+		if !tf.matches(store.TagMap(hit.tags)) || !in.SearchCriteria.matches(s, hit.r, a) {
 			continue
 		}
 		total++

@@ -139,7 +139,7 @@ func (h *handler) updateGeneric(ctx context.Context, c *call, s *spec, op string
 		return nil, err
 	}
 	a := map[string]any{}
-	if err := attrs(self.Resource, &a); err != nil {
+	if err := self.Resource.DecodeAttributes(&a); err != nil {
 		return nil, err
 	}
 	name, err := apply(a)

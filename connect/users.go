@@ -259,7 +259,7 @@ func (h *handler) createUser(ctx context.Context, c *call) (any, error) {
 		return nil, err
 	}
 	var ia instanceAttrs
-	if err := attrs(r.inst.Resource, &ia); err != nil {
+	if err := r.inst.Resource.DecodeAttributes(&ia); err != nil {
 		return nil, err
 	}
 	if ia.IdentityManagementType == "CONNECT_MANAGED" && in.Password == "" {
@@ -283,7 +283,7 @@ func (h *handler) createUser(ctx context.Context, c *call) (any, error) {
 			return err
 		}
 		if len(in.Tags) > 0 {
-			return tx.TagResource(res.ARN, storeTags(in.Tags))
+			return tx.TagResource(res.ARN, store.TagsFromMap(in.Tags))
 		}
 		return nil
 	})
@@ -317,12 +317,12 @@ func (h *handler) userFor(ctx context.Context, c *call, action, rp, hg string, s
 // userOf converts a stored user.
 func userOf(r store.Resource, tags []store.Tag) (userOut, error) {
 	var a userAttrs
-	if err := attrs(r, &a); err != nil {
+	if err := r.DecodeAttributes(&a); err != nil {
 		return userOut{}, err
 	}
 	return userOut{ID: r.ID, Arn: r.ARN, Username: a.Username, IdentityInfo: a.IdentityInfo, PhoneConfig: a.PhoneConfig,
 		DirectoryUserID: a.DirectoryUserID, SecurityProfileIDs: a.SecurityProfileIDs, RoutingProfileID: a.RoutingProfileID,
-		HierarchyGroupID: a.HierarchyGroupID, Tags: tagMap(tags), LastModifiedTime: restjson.Time(r.Updated),
+		HierarchyGroupID: a.HierarchyGroupID, Tags: store.TagMap(tags), LastModifiedTime: restjson.Time(r.Updated),
 		LastModifiedRegion: a.LastModifiedRegion}, nil
 }
 
@@ -366,7 +366,7 @@ func (h *handler) listUsers(ctx context.Context, c *call) (any, error) {
 	}{UserSummaryList: []userSummary{}, NextToken: next}
 	for _, r := range rs {
 		var a userAttrs
-		if err := attrs(r, &a); err != nil {
+		if err := r.DecodeAttributes(&a); err != nil {
 			return nil, err
 		}
 		out.UserSummaryList = append(out.UserSummaryList, userSummary{r.ID, r.ARN, a.Username, restjson.Time(r.Updated), a.LastModifiedRegion})
@@ -393,7 +393,7 @@ func (h *handler) updateUser(ctx context.Context, c *call, r refs, change func(a
 			return err
 		}
 		var a userAttrs
-		if err := attrs(cur, &a); err != nil {
+		if err := cur.DecodeAttributes(&a); err != nil {
 			return err
 		}
 		change(&a)

@@ -117,8 +117,8 @@ func (h *handler) eventIntegration(ctx context.Context, c *call, action string) 
 	if err != nil {
 		return o, ei, err
 	}
-	err = attrs(o.Resource, &ei)
-	ei.Tags = tagMap(o.tags)
+	err = o.Resource.DecodeAttributes(&ei)
+	ei.Tags = store.TagMap(o.tags)
 	return o, ei, err
 }
 
@@ -152,10 +152,10 @@ func (h *handler) listEventIntegrations(ctx context.Context, c *call) (any, erro
 	}{EventIntegrations: []eventIntegration{}, NextToken: next}
 	for _, r := range rs {
 		var ei eventIntegration
-		if err := attrs(r, &ei); err != nil {
+		if err := r.DecodeAttributes(&ei); err != nil {
 			return nil, err
 		}
-		ei.Tags = tagMap(tags[r.ARN])
+		ei.Tags = store.TagMap(tags[r.ARN])
 		out.EventIntegrations = append(out.EventIntegrations, ei)
 	}
 	return out, nil
@@ -239,8 +239,8 @@ func (h *handler) dataIntegration(ctx context.Context, c *call, action, label st
 	if err != nil {
 		return o, di, err
 	}
-	err = attrs(o.Resource, &di)
-	di.Tags = tagMap(o.tags)
+	err = o.Resource.DecodeAttributes(&di)
+	di.Tags = store.TagMap(o.tags)
 	return o, di, err
 }
 
@@ -272,7 +272,7 @@ func (h *handler) listDataIntegrations(ctx context.Context, c *call) (any, error
 	}{DataIntegrations: []summary{}, NextToken: next}
 	for _, r := range rs {
 		var di dataIntegration
-		if err := attrs(r, &di); err != nil {
+		if err := r.DecodeAttributes(&di); err != nil {
 			return nil, err
 		}
 		out.DataIntegrations = append(out.DataIntegrations, summary{di.Arn, di.Name, di.SourceURI})

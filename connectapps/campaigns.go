@@ -164,7 +164,7 @@ func (h *handler) campaign(ctx context.Context, c *call, action string) (obj, ca
 	if err != nil {
 		return o, cp, err
 	}
-	err = attrs(o.Resource, &cp)
+	err = o.Resource.DecodeAttributes(&cp)
 	return o, cp, err
 }
 
@@ -173,7 +173,7 @@ func (h *handler) describeCampaign(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cp.State, cp.Tags = "", tagMap(o.tags)
+	cp.State, cp.Tags = "", store.TagMap(o.tags)
 	return struct {
 		Campaign campaign `json:"campaign"`
 	}{cp}, nil
@@ -237,7 +237,7 @@ func (h *handler) listCampaigns(ctx context.Context, c *call) (any, error) {
 	}{CampaignSummaryList: []summary{}, NextToken: next}
 	for _, r := range rs {
 		var cp campaign
-		if err := attrs(r, &cp); err != nil {
+		if err := r.DecodeAttributes(&cp); err != nil {
 			return nil, err
 		}
 		out.CampaignSummaryList = append(out.CampaignSummaryList, summary{cp.ID, cp.Arn, cp.Name, cp.ConnectInstanceID})
@@ -396,7 +396,7 @@ func (h *handler) getCampaignStateBatch(ctx context.Context, c *call) (any, erro
 				return err
 			}
 			var cp campaign
-			if err := attrs(r, &cp); err != nil {
+			if err := r.DecodeAttributes(&cp); err != nil {
 				return err
 			}
 			out.SuccessfulRequests = append(out.SuccessfulRequests, success{id, cp.State})
@@ -479,7 +479,7 @@ func (h *handler) onboardingJob(ctx context.Context, c *call, action string) (ob
 	if !o.found {
 		return o, job, h.notFound("Instance %s has no onboarding job; start one with StartInstanceOnboardingJob.", id)
 	}
-	err = attrs(o.Resource, &job)
+	err = o.Resource.DecodeAttributes(&job)
 	return o, job, err
 }
 

@@ -39,6 +39,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/connect-iam/connect-iam/internal/text"
 	"net/http"
 	"sort"
 	"strings"
@@ -200,29 +201,13 @@ func (h *handler) mapError(err error) error {
 	case errors.As(err, &ad):
 		return restjson.NewError(http.StatusForbidden, "AccessDeniedException", ad.Message)
 	case errors.Is(err, store.ErrNotFound):
-		return h.notFound("%s", sentence(err))
+		return h.notFound("%s", text.Sentence(err.Error()))
 	case errors.Is(err, store.ErrAlreadyExists), errors.Is(err, store.ErrConflict):
-		return h.conflict("%s", sentence(err))
+		return h.conflict("%s", text.Sentence(err.Error()))
 	case errors.Is(err, store.ErrLimitExceeded), errors.Is(err, store.ErrInvalidArgument):
-		return h.invalid("%s", sentence(err))
+		return h.invalid("%s", text.Sentence(err.Error()))
 	}
 	return err
-}
-
-// sentence turns a Go error into a message with a capital first letter
-// and a final period.
-func sentence(err error) string {
-	s := err.Error()
-	if s == "" {
-		return s
-	}
-	if s[0] >= 'a' && s[0] <= 'z' {
-		s = string(s[0]-'a'+'A') + s[1:]
-	}
-	if s[len(s)-1] != '.' {
-		s += "."
-	}
-	return s
 }
 
 func (h *handler) invalid(format string, args ...any) error {
@@ -370,29 +355,6 @@ func (h *handler) checkTags(tags map[string]string) error {
 	return nil
 }
 
-// storeTags converts request tags to store tags, ordered by key.
-func storeTags(tags map[string]string) []store.Tag {
-	out := make([]store.Tag, 0, len(tags))
-	for k, v := range tags {
-		out = append(out, store.Tag{Key: k, Value: v})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
-	return out
-}
-
-// tagMap converts store tags to the tags member of a response; nil when
-// there are none.
-func tagMap(tags []store.Tag) map[string]string {
-	if len(tags) == 0 {
-		return nil
-	}
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		m[t.Key] = t.Value
-	}
-	return m
-}
-
 // create stores r with tags in one transaction, reporting a resource that
 // exists already with the service's conflict error naming what.
 func (h *handler) create(ctx context.Context, r store.Resource, tags map[string]string, what string) (store.Resource, error) {
@@ -405,7 +367,7 @@ func (h *handler) create(ctx context.Context, r store.Resource, tags map[string]
 			return err
 		}
 		if len(tags) > 0 {
-			return tx.TagResource(r.ARN, storeTags(tags))
+			return tx.TagResource(r.ARN, store.TagsFromMap(tags))
 		}
 		return nil
 	})
@@ -495,14 +457,6 @@ func (h *handler) listTags(ctx context.Context, rs []store.Resource) (map[string
 		return nil
 	})
 	return out, err
-}
-
-// attrs decodes a resource's attributes into v.
-func attrs(r store.Resource, v any) error {
-	if len(r.Attributes) == 0 || string(r.Attributes) == "null" {
-		return nil
-	}
-	return json.Unmarshal(r.Attributes, v)
 }
 
 // mustJSON encodes v, which is one of this package's attribute types and

@@ -122,8 +122,8 @@ func (h *handler) domain(ctx context.Context, c *call, action string) (obj, doma
 	if err != nil {
 		return o, d, err
 	}
-	err = attrs(o.Resource, &d)
-	d.Tags = tagMap(o.tags)
+	err = o.Resource.DecodeAttributes(&d)
+	d.Tags = store.TagMap(o.tags)
 	return o, d, err
 }
 
@@ -163,10 +163,10 @@ func (h *handler) listDomains(ctx context.Context, c *call) (any, error) {
 	}{Items: []item{}, NextToken: next}
 	for _, r := range rs {
 		var d domain
-		if err := attrs(r, &d); err != nil {
+		if err := r.DecodeAttributes(&d); err != nil {
 			return nil, err
 		}
-		out.Items = append(out.Items, item{d.DomainName, d.CreatedAt, d.LastUpdatedAt, tagMap(tags[r.ARN])})
+		out.Items = append(out.Items, item{d.DomainName, d.CreatedAt, d.LastUpdatedAt, store.TagMap(tags[r.ARN])})
 	}
 	return out, nil
 }
@@ -228,8 +228,8 @@ func (h *handler) objectType(ctx context.Context, c *call, action string, kv map
 		}
 		return o, ot, nil
 	}
-	err = attrs(o.Resource, &ot)
-	ot.Tags = tagMap(o.tags)
+	err = o.Resource.DecodeAttributes(&ot)
+	ot.Tags = store.TagMap(o.tags)
 	return o, ot, err
 }
 
@@ -271,7 +271,7 @@ func (h *handler) putProfileObjectType(ctx context.Context, c *call) (any, error
 		Fields: in.Fields, Keys: in.Keys, CreatedAt: now, LastUpdatedAt: now}
 	if o.found {
 		var old objectType
-		if err := attrs(o.Resource, &old); err != nil {
+		if err := o.Resource.DecodeAttributes(&old); err != nil {
 			return nil, err
 		}
 		ot.CreatedAt = old.CreatedAt
@@ -279,7 +279,7 @@ func (h *handler) putProfileObjectType(ctx context.Context, c *call) (any, error
 			return nil, err
 		}
 		if len(in.Tags) > 0 {
-			if err := h.Store.Update(ctx, func(tx store.Tx) error { return tx.TagResource(o.ARN, storeTags(in.Tags)) }); err != nil {
+			if err := h.Store.Update(ctx, func(tx store.Tx) error { return tx.TagResource(o.ARN, store.TagsFromMap(in.Tags)) }); err != nil {
 				return nil, err
 			}
 		}
@@ -295,7 +295,7 @@ func (h *handler) putProfileObjectType(ctx context.Context, c *call) (any, error
 		tags, err = tx.ListResourceTags(o.ARN)
 		return err
 	})
-	ot.Tags = tagMap(tags)
+	ot.Tags = store.TagMap(tags)
 	return ot, err
 }
 
@@ -336,10 +336,10 @@ func (h *handler) listProfileObjectTypes(ctx context.Context, c *call) (any, err
 	}{Items: []item{}, NextToken: next}
 	for _, r := range rs {
 		var ot objectType
-		if err := attrs(r, &ot); err != nil {
+		if err := r.DecodeAttributes(&ot); err != nil {
 			return nil, err
 		}
-		out.Items = append(out.Items, item{ot.ObjectTypeName, ot.Description, ot.CreatedAt, ot.LastUpdatedAt, tagMap(tags[r.ARN])})
+		out.Items = append(out.Items, item{ot.ObjectTypeName, ot.Description, ot.CreatedAt, ot.LastUpdatedAt, store.TagMap(tags[r.ARN])})
 	}
 	return out, nil
 }

@@ -75,7 +75,7 @@ func (h *handler) tagResource(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = h.Store.Update(ctx, func(tx store.Tx) error { return tx.TagResource(o.ARN, storeTags(in.Tags)) })
+	err = h.Store.Update(ctx, func(tx store.Tx) error { return tx.TagResource(o.ARN, store.TagsFromMap(in.Tags)) })
 	if errors.Is(err, store.ErrLimitExceeded) {
 		return nil, h.invalid("The resource would have more than %d tags; remove some first.", store.MaxTagsPerEntity)
 	}
@@ -104,7 +104,7 @@ func (h *handler) listTagsForResource(ctx context.Context, c *call) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	tags := tagMap(o.tags)
+	tags := store.TagMap(o.tags)
 	if tags == nil {
 		tags = map[string]string{}
 	}

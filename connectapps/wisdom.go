@@ -111,8 +111,8 @@ func (h *handler) assistant(ctx context.Context, c *call, action string) (obj, a
 	if err != nil {
 		return o, a, err
 	}
-	err = attrs(o.Resource, &a)
-	a.Tags = tagMap(o.tags)
+	err = o.Resource.DecodeAttributes(&a)
+	a.Tags = store.TagMap(o.tags)
 	return o, a, err
 }
 
@@ -148,10 +148,10 @@ func (h *handler) listAssistants(ctx context.Context, c *call) (any, error) {
 	}{AssistantSummaries: []assistant{}, NextToken: next}
 	for _, r := range rs {
 		var a assistant
-		if err := attrs(r, &a); err != nil {
+		if err := r.DecodeAttributes(&a); err != nil {
 			return nil, err
 		}
-		a.Tags = tagMap(tags[r.ARN])
+		a.Tags = store.TagMap(tags[r.ARN])
 		out.AssistantSummaries = append(out.AssistantSummaries, a)
 	}
 	return out, nil
@@ -218,8 +218,8 @@ func (h *handler) knowledgeBase(ctx context.Context, c *call, action string) (ob
 	if err != nil {
 		return o, kb, err
 	}
-	err = attrs(o.Resource, &kb)
-	kb.Tags = tagMap(o.tags)
+	err = o.Resource.DecodeAttributes(&kb)
+	kb.Tags = store.TagMap(o.tags)
 	return o, kb, err
 }
 
@@ -255,10 +255,10 @@ func (h *handler) listKnowledgeBases(ctx context.Context, c *call) (any, error) 
 	}{KnowledgeBaseSummaries: []knowledgeBase{}, NextToken: next}
 	for _, r := range rs {
 		var kb knowledgeBase
-		if err := attrs(r, &kb); err != nil {
+		if err := r.DecodeAttributes(&kb); err != nil {
 			return nil, err
 		}
-		kb.Tags = tagMap(tags[r.ARN])
+		kb.Tags = store.TagMap(tags[r.ARN])
 		out.KnowledgeBaseSummaries = append(out.KnowledgeBaseSummaries, kb)
 	}
 	return out, nil

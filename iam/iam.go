@@ -31,6 +31,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/connect-iam/connect-iam/internal/text"
 	"net/http"
 	"net/url"
 	"strings"
@@ -170,31 +171,17 @@ func mapError(err error) error {
 	case errors.As(err, &ad):
 		return awsquery.NewError(http.StatusForbidden, "AccessDenied", ad.Message)
 	case errors.Is(err, store.ErrNotFound):
-		return awsquery.NewError(http.StatusNotFound, "NoSuchEntity", sentence(err))
+		return awsquery.NewError(http.StatusNotFound, "NoSuchEntity", text.Sentence(err.Error()))
 	case errors.Is(err, store.ErrAlreadyExists):
-		return awsquery.NewError(http.StatusConflict, "EntityAlreadyExists", sentence(err))
+		return awsquery.NewError(http.StatusConflict, "EntityAlreadyExists", text.Sentence(err.Error()))
 	case errors.Is(err, store.ErrConflict):
-		return awsquery.NewError(http.StatusConflict, "DeleteConflict", sentence(err))
+		return awsquery.NewError(http.StatusConflict, "DeleteConflict", text.Sentence(err.Error()))
 	case errors.Is(err, store.ErrLimitExceeded):
-		return awsquery.NewError(http.StatusConflict, "LimitExceeded", sentence(err))
+		return awsquery.NewError(http.StatusConflict, "LimitExceeded", text.Sentence(err.Error()))
 	case errors.Is(err, store.ErrInvalidArgument):
-		return awsquery.NewError(http.StatusBadRequest, "InvalidInput", sentence(err))
+		return awsquery.NewError(http.StatusBadRequest, "InvalidInput", text.Sentence(err.Error()))
 	}
 	return err
-}
-
-// sentence turns a wrapped Go error into a message: first letter upper
-// case, final period.
-func sentence(err error) string {
-	s := err.Error()
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
 }
 
 // IAM error constructors, with IAM's codes, statuses and wording.

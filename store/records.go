@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -309,4 +310,37 @@ func ParseVersionID(s string) (int, bool) {
 		n = n*10 + int(c-'0')
 	}
 	return n, true
+}
+
+// TagsFromMap returns tags given as a map (the Tags member of a REST-JSON
+// request) as a list ordered by key.
+func TagsFromMap(tags map[string]string) []Tag {
+	out := make([]Tag, 0, len(tags))
+	for k, v := range tags {
+		out = append(out, Tag{Key: k, Value: v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// TagMap returns tags as a map, for the Tags member of a REST-JSON
+// response; nil when there are none.
+func TagMap(tags []Tag) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[t.Key] = t.Value
+	}
+	return m
+}
+
+// DecodeAttributes decodes the resource's JSON attributes into v; it leaves
+// v unchanged when the resource has none.
+func (r Resource) DecodeAttributes(v any) error {
+	if len(r.Attributes) == 0 || string(r.Attributes) == "null" {
+		return nil
+	}
+	return json.Unmarshal(r.Attributes, v)
 }

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"errors"
+	"github.com/connect-iam/connect-iam/internal/text"
 	"strconv"
 	"strings"
 
@@ -29,22 +30,8 @@ func (c *checker) parseErrors(err error) {
 		if errors.As(e, &oe) && oe.Suggestion != "" {
 			sugg = []string{oe.Suggestion}
 		}
-		c.report(code, parsePath(e.Path), e.Span, sentence(e.Msg), sugg...)
+		c.report(code, parsePath(e.Path), e.Span, text.Sentence(e.Msg), sugg...)
 	}
-}
-
-// sentence capitalizes a message and ends it with a period.
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	if b := s[0]; b >= 'a' && b <= 'z' {
-		s = string(b-'a'+'A') + s[1:]
-	}
-	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") {
-		s += "."
-	}
-	return s
 }
 
 // parsePath converts the parser's path string, such as
