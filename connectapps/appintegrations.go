@@ -138,27 +138,17 @@ func (h *handler) listEventIntegrations(ctx context.Context, c *call) (any, erro
 	if err := h.authorize(ctx, c, h.action("ListEventIntegrations"), nil, target{arn: "*"}); err != nil {
 		return nil, err
 	}
-	rs, next, err := h.list(ctx, c, typeEventIntegration, "", opt)
+	page, err := listPage[eventIntegration](ctx, h, c, typeEventIntegration, "", opt)
 	if err != nil {
 		return nil, err
 	}
-	tags, err := h.listTags(ctx, rs)
-	if err != nil {
-		return nil, err
+	for i := range page.items {
+		page.items[i].Tags = page.tags[i]
 	}
-	out := struct {
+	return struct {
 		EventIntegrations []eventIntegration
 		NextToken         string `json:",omitempty"`
-	}{EventIntegrations: []eventIntegration{}, NextToken: next}
-	for _, r := range rs {
-		var ei eventIntegration
-		if err := r.DecodeAttributes(&ei); err != nil {
-			return nil, err
-		}
-		ei.Tags = store.TagMap(tags[r.ARN])
-		out.EventIntegrations = append(out.EventIntegrations, ei)
-	}
-	return out, nil
+	}{page.items, page.next}, nil
 }
 
 func (h *handler) updateEventIntegration(ctx context.Context, c *call) (any, error) {
@@ -261,7 +251,7 @@ func (h *handler) listDataIntegrations(ctx context.Context, c *call) (any, error
 	if err := h.authorize(ctx, c, h.action("ListDataIntegrations"), nil, target{arn: "*"}); err != nil {
 		return nil, err
 	}
-	rs, next, err := h.list(ctx, c, typeDataIntegration, "", opt)
+	page, err := listPage[dataIntegration](ctx, h, c, typeDataIntegration, "", opt)
 	if err != nil {
 		return nil, err
 	}
@@ -269,12 +259,8 @@ func (h *handler) listDataIntegrations(ctx context.Context, c *call) (any, error
 	out := struct {
 		DataIntegrations []summary
 		NextToken        string `json:",omitempty"`
-	}{DataIntegrations: []summary{}, NextToken: next}
-	for _, r := range rs {
-		var di dataIntegration
-		if err := r.DecodeAttributes(&di); err != nil {
-			return nil, err
-		}
+	}{DataIntegrations: []summary{}, NextToken: page.next}
+	for _, di := range page.items {
 		out.DataIntegrations = append(out.DataIntegrations, summary{di.Arn, di.Name, di.SourceURI})
 	}
 	return out, nil

@@ -427,35 +427,42 @@ func (h *handler) pageOptions(sizeName string, n int, token string, max int) (st
 	return store.ListOptions{Marker: token, MaxItems: n}, nil
 }
 
-// list lists one page of the resources of store type typ under parent
-// (top-level when parent is "").
-func (h *handler) list(ctx context.Context, c *call, typ, parent string, opt store.ListOptions) ([]store.Resource, string, error) {
-	var rs []store.Resource
-	var next string
-	err := h.Store.View(ctx, func(tx store.ReadTx) error {
-		var err error
-		rs, next, err = tx.ListResources(c.acct, h.svc.name, typ, store.ResourceFilter{Parent: parent, HasParent: true}, opt)
-		return err
-	})
-	if errors.Is(err, store.ErrInvalidArgument) {
-		return nil, "", h.invalid("The next token %q is not one this list returned; send the token of the previous page.", opt.Marker)
-	}
-	return rs, next, err
+// listed is one page of a List operation: the resources of one type,
+// decoded into their attribute type, with their tags.
+type listed[T any] struct {
+	items []T
+	tags  []map[string]string // tags[i] are items[i]'s, nil when it has none
+	next  string              // the next page's token, "" after the last
 }
 
-// listTags returns the tags of the resources rs, by ARN.
-func (h *handler) listTags(ctx context.Context, rs []store.Resource) (map[string][]store.Tag, error) {
-	out := make(map[string][]store.Tag, len(rs))
+// listPage reads one page of h's resources of type typ (the children of
+// parent when parent is not "") and their tags in one read transaction, and
+// decodes each resource's attributes into a T.
+func listPage[T any](ctx context.Context, h *handler, c *call, typ, parent string, opt store.ListOptions) (listed[T], error) {
+	out := listed[T]{items: []T{}}
 	err := h.Store.View(ctx, func(tx store.ReadTx) error {
+		rs, next, err := tx.ListResources(c.acct, h.svc.name, typ, store.ResourceFilter{Parent: parent, HasParent: true}, opt)
+		if err != nil {
+			return err
+		}
+		out.next = next
 		for _, r := range rs {
+			var v T
+			if err := r.DecodeAttributes(&v); err != nil {
+				return err
+			}
 			tags, err := tx.ListResourceTags(r.ARN)
 			if err != nil {
 				return err
 			}
-			out[r.ARN] = tags
+			out.items = append(out.items, v)
+			out.tags = append(out.tags, store.TagMap(tags))
 		}
 		return nil
 	})
+	if errors.Is(err, store.ErrInvalidArgument) {
+		return out, h.invalid("The next token %q is not one this list returned; send the token of the previous page.", opt.Marker)
+	}
 	return out, err
 }
 

@@ -143,11 +143,7 @@ func (h *handler) listDomains(ctx context.Context, c *call) (any, error) {
 	if err := h.authorize(ctx, c, h.action("ListDomains"), nil, target{arn: "*"}); err != nil {
 		return nil, err
 	}
-	rs, next, err := h.list(ctx, c, typeDomain, "", opt)
-	if err != nil {
-		return nil, err
-	}
-	tags, err := h.listTags(ctx, rs)
+	page, err := listPage[domain](ctx, h, c, typeDomain, "", opt)
 	if err != nil {
 		return nil, err
 	}
@@ -160,13 +156,9 @@ func (h *handler) listDomains(ctx context.Context, c *call) (any, error) {
 	out := struct {
 		Items     []item
 		NextToken string `json:",omitempty"`
-	}{Items: []item{}, NextToken: next}
-	for _, r := range rs {
-		var d domain
-		if err := r.DecodeAttributes(&d); err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, item{d.DomainName, d.CreatedAt, d.LastUpdatedAt, store.TagMap(tags[r.ARN])})
+	}{Items: []item{}, NextToken: page.next}
+	for i, d := range page.items {
+		out.Items = append(out.Items, item{d.DomainName, d.CreatedAt, d.LastUpdatedAt, page.tags[i]})
 	}
 	return out, nil
 }
@@ -315,11 +307,7 @@ func (h *handler) listProfileObjectTypes(ctx context.Context, c *call) (any, err
 	if _, _, err := h.domain(ctx, c, "ListProfileObjectTypes"); err != nil {
 		return nil, err
 	}
-	rs, next, err := h.list(ctx, c, typeObjectType, c.Labels["DomainName"], opt)
-	if err != nil {
-		return nil, err
-	}
-	tags, err := h.listTags(ctx, rs)
+	page, err := listPage[objectType](ctx, h, c, typeObjectType, c.Labels["DomainName"], opt)
 	if err != nil {
 		return nil, err
 	}
@@ -333,13 +321,9 @@ func (h *handler) listProfileObjectTypes(ctx context.Context, c *call) (any, err
 	out := struct {
 		Items     []item
 		NextToken string `json:",omitempty"`
-	}{Items: []item{}, NextToken: next}
-	for _, r := range rs {
-		var ot objectType
-		if err := r.DecodeAttributes(&ot); err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, item{ot.ObjectTypeName, ot.Description, ot.CreatedAt, ot.LastUpdatedAt, store.TagMap(tags[r.ARN])})
+	}{Items: []item{}, NextToken: page.next}
+	for i, ot := range page.items {
+		out.Items = append(out.Items, item{ot.ObjectTypeName, ot.Description, ot.CreatedAt, ot.LastUpdatedAt, page.tags[i]})
 	}
 	return out, nil
 }

@@ -134,27 +134,17 @@ func (h *handler) listAssistants(ctx context.Context, c *call) (any, error) {
 	if err := h.authorize(ctx, c, h.action("ListAssistants"), nil, target{arn: "*"}); err != nil {
 		return nil, err
 	}
-	rs, next, err := h.list(ctx, c, typeAssistant, "", opt)
+	page, err := listPage[assistant](ctx, h, c, typeAssistant, "", opt)
 	if err != nil {
 		return nil, err
 	}
-	tags, err := h.listTags(ctx, rs)
-	if err != nil {
-		return nil, err
+	for i := range page.items {
+		page.items[i].Tags = page.tags[i]
 	}
-	out := struct {
+	return struct {
 		AssistantSummaries []assistant `json:"assistantSummaries"`
 		NextToken          string      `json:"nextToken,omitempty"`
-	}{AssistantSummaries: []assistant{}, NextToken: next}
-	for _, r := range rs {
-		var a assistant
-		if err := r.DecodeAttributes(&a); err != nil {
-			return nil, err
-		}
-		a.Tags = store.TagMap(tags[r.ARN])
-		out.AssistantSummaries = append(out.AssistantSummaries, a)
-	}
-	return out, nil
+	}{page.items, page.next}, nil
 }
 
 func (h *handler) deleteAssistant(ctx context.Context, c *call) (any, error) {
@@ -241,27 +231,17 @@ func (h *handler) listKnowledgeBases(ctx context.Context, c *call) (any, error) 
 	if err := h.authorize(ctx, c, h.action("ListKnowledgeBases"), nil, target{arn: "*"}); err != nil {
 		return nil, err
 	}
-	rs, next, err := h.list(ctx, c, typeKnowledgeBase, "", opt)
+	page, err := listPage[knowledgeBase](ctx, h, c, typeKnowledgeBase, "", opt)
 	if err != nil {
 		return nil, err
 	}
-	tags, err := h.listTags(ctx, rs)
-	if err != nil {
-		return nil, err
+	for i := range page.items {
+		page.items[i].Tags = page.tags[i]
 	}
-	out := struct {
+	return struct {
 		KnowledgeBaseSummaries []knowledgeBase `json:"knowledgeBaseSummaries"`
 		NextToken              string          `json:"nextToken,omitempty"`
-	}{KnowledgeBaseSummaries: []knowledgeBase{}, NextToken: next}
-	for _, r := range rs {
-		var kb knowledgeBase
-		if err := r.DecodeAttributes(&kb); err != nil {
-			return nil, err
-		}
-		kb.Tags = store.TagMap(tags[r.ARN])
-		out.KnowledgeBaseSummaries = append(out.KnowledgeBaseSummaries, kb)
-	}
-	return out, nil
+	}{page.items, page.next}, nil
 }
 
 func (h *handler) deleteKnowledgeBase(ctx context.Context, c *call) (any, error) {
