@@ -97,10 +97,7 @@ func fieldError(field, msg string) *restjson.Error {
 }
 
 func (s *Service) validatePolicy(ctx context.Context, call *server.RESTCall) (any, error) {
-	var caller *authz.Caller
-	if call.Auth != nil {
-		caller = authz.CallerOf(call.Auth.Credentials.Principal)
-	}
+	caller := authz.AuthCaller(call.Auth)
 	if caller == nil {
 		return nil, errors.New("accessanalyzer: the request has no authenticated caller: the server's credential store must set an *authz.Caller as the principal")
 	}

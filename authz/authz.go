@@ -38,6 +38,7 @@ package authz
 
 import (
 	"context"
+	"github.com/connect-iam/connect-iam/server/sigv4"
 	"net/http"
 	"time"
 
@@ -170,4 +171,14 @@ func (e *AccessDeniedError) Error() string { return e.Message }
 func CallerOf(principal any) *Caller {
 	c, _ := principal.(*Caller)
 	return c
+}
+
+// AuthCaller returns the Caller of a verified request, or nil when the
+// request was not verified or its credentials carry no Caller (a server
+// whose credential store is not NewCredentialStore's).
+func AuthCaller(auth *sigv4.Result) *Caller {
+	if auth == nil {
+		return nil
+	}
+	return CallerOf(auth.Credentials.Principal)
 }

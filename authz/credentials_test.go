@@ -104,6 +104,24 @@ func TestCallerOf(t *testing.T) {
 	}
 }
 
+func TestAuthCaller(t *testing.T) {
+	c := &Caller{ARN: "x"}
+	tests := []struct {
+		name string
+		auth *sigv4.Result
+		want *Caller
+	}{
+		{"unverified request", nil, nil},
+		{"credentials without a Caller", &sigv4.Result{Credentials: sigv4.Credentials{Principal: "someone"}}, nil},
+		{"credentials from NewCredentialStore", &sigv4.Result{Credentials: sigv4.Credentials{Principal: c}}, c},
+	}
+	for _, tt := range tests {
+		if got := AuthCaller(tt.auth); got != tt.want {
+			t.Errorf("%s: AuthCaller = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 func FuzzOpenSessionSecret(f *testing.F) {
 	box := testBox(f)
 	f.Add(SealSessionSecret(box, "ASIA1", "secret", "token"))

@@ -172,17 +172,11 @@ func Register(srv *server.Server, d Deps) {
 
 // serve runs one operation and maps its error to the service's.
 func (h *handler) serve(ctx context.Context, rc *server.RESTCall, fn op) (any, error) {
-	var caller *authz.Caller
-	if rc.Auth != nil {
-		caller = authz.CallerOf(rc.Auth.Credentials.Principal)
-	}
+	caller := authz.AuthCaller(rc.Auth)
 	if caller == nil {
 		return nil, restjson.NewError(http.StatusForbidden, "UnrecognizedClientException", "The security token included in the request is invalid.")
 	}
-	c := &call{RESTCall: rc, caller: caller, acct: caller.AccountID, region: "us-east-1"}
-	if rc.Auth != nil && rc.Auth.Region != "" {
-		c.region = rc.Auth.Region
-	}
+	c := &call{RESTCall: rc, caller: caller, acct: caller.AccountID, region: rc.Auth.Region}
 	out, err := fn(h, ctx, c)
 	if err != nil {
 		return nil, h.mapError(err)

@@ -144,10 +144,7 @@ func newValidators(cat *catalog.Catalog) func(validate.PolicyType, string) []val
 
 // serve runs one operation and maps its error to IAM's.
 func (h *handler) serve(ctx context.Context, qc *server.QueryCall, fn op) (any, error) {
-	var caller *authz.Caller
-	if qc.Auth != nil {
-		caller = authz.CallerOf(qc.Auth.Credentials.Principal)
-	}
+	caller := authz.AuthCaller(qc.Auth)
 	if caller == nil {
 		return nil, awsquery.NewError(http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid.")
 	}

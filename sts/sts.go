@@ -235,10 +235,8 @@ func (s *Service) authorize(ctx context.Context, call *server.QueryCall, req *au
 }
 
 func callerOf(call *server.QueryCall) (*authz.Caller, error) {
-	if call.Auth != nil {
-		if c := authz.CallerOf(call.Auth.Credentials.Principal); c != nil {
-			return c, nil
-		}
+	if c := authz.AuthCaller(call.Auth); c != nil {
+		return c, nil
 	}
 	return nil, errors.New("sts: the request has no authenticated caller: the server's credential store must set an *authz.Caller as the principal")
 }

@@ -213,7 +213,7 @@ func NewEvent(rec *server.AuditRecord, decision string) store.Event {
 	if rec.Auth != nil {
 		var id Identity
 		id.AccessKeyID = rec.Auth.AccessKeyID
-		if c := authz.CallerOf(rec.Auth.Credentials.Principal); c != nil {
+		if c := authz.AuthCaller(rec.Auth); c != nil {
 			id = IdentityOf(c)
 			ev.AccountID, ev.PrincipalARN = c.AccountID, c.ARN
 		}
