@@ -34,11 +34,7 @@ func (h *handler) createRole(ctx context.Context, c *call) (any, error) {
 	c.p.Range("MaxSessionDuration", minSessionSeconds, maxSessionSeconds)
 	maxDur, hasDur := c.p.Int("MaxSessionDuration")
 	kv := map[string][]string{}
-	pb := c.p.String("PermissionsBoundary")
-	if pb != "" {
-		arnParam(c, "PermissionsBoundary")
-		kv["iam:PermissionsBoundary"] = []string{pb}
-	}
+	pb := boundaryParam(c, kv)
 	tags := tagsParam(c, kv)
 	if err := c.p.Err(); err != nil {
 		return nil, err
@@ -49,13 +45,8 @@ func (h *handler) createRole(ctx context.Context, c *call) (any, error) {
 	r := store.Role{AccountID: c.acct, ID: NewUniqueID("AROA"), Path: p, Name: roleName,
 		ARN: entityARN(c.acct, "role", p, roleName), AssumeRolePolicyDocument: trust, Description: desc,
 		MaxSessionDuration: time.Duration(maxDur) * time.Second, PermissionsBoundaryARN: pb, Created: h.Now().UTC()}
-	if err := h.authorize(ctx, c, "iam:CreateRole", r.ARN, kv); err != nil {
+	if err := h.authCreate(ctx, c, "Role", r.ARN, kv, tags); err != nil {
 		return nil, err
-	}
-	if len(tags) > 0 {
-		if err := h.authorize(ctx, c, "iam:TagRole", r.ARN, kv); err != nil {
-			return nil, err
-		}
 	}
 	if err := h.checkPolicy(validate.RoleTrustPolicy, trust); err != nil {
 		return nil, err
@@ -63,22 +54,8 @@ func (h *handler) createRole(ctx context.Context, c *call) (any, error) {
 	if err := checkTrustSize(trust); err != nil {
 		return nil, err
 	}
-	err := h.Store.Update(ctx, func(tx store.Tx) error {
-		if pb != "" {
-			if err := checkBoundaryPolicy(tx, c.acct, pb); err != nil {
-				return err
-			}
-		}
-		if err := tx.CreateRole(r); err != nil {
-			if errors.Is(err, store.ErrAlreadyExists) {
-				return alreadyExists("Role with name %s already exists.", roleName)
-			}
-			return err
-		}
-		if len(tags) > 0 {
-			return tx.TagEntity(c.acct, store.EntityRef{Kind: store.KindRole, Name: roleName}, tags)
-		}
-		return nil
+	err := h.createEntity(ctx, c, store.EntityRef{Kind: store.KindRole, Name: roleName}, pb, tags, func(tx store.Tx) error {
+		return tx.CreateRole(r)
 	})
 	if err != nil {
 		return nil, err

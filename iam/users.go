@@ -21,41 +21,18 @@ func (h *handler) createUser(ctx context.Context, c *call) (any, error) {
 	userName := name(c, "UserName", 64)
 	p := path(c, "Path", "/")
 	kv := map[string][]string{}
-	pb := c.p.String("PermissionsBoundary")
-	if pb != "" {
-		arnParam(c, "PermissionsBoundary")
-		kv["iam:PermissionsBoundary"] = []string{pb}
-	}
+	pb := boundaryParam(c, kv)
 	tags := tagsParam(c, kv)
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}
 	u := store.User{AccountID: c.acct, ID: NewUniqueID("AIDA"), Path: p, Name: userName,
 		ARN: entityARN(c.acct, "user", p, userName), PermissionsBoundaryARN: pb, Created: h.Now().UTC()}
-	if err := h.authorize(ctx, c, "iam:CreateUser", u.ARN, kv); err != nil {
+	if err := h.authCreate(ctx, c, "User", u.ARN, kv, tags); err != nil {
 		return nil, err
 	}
-	if len(tags) > 0 {
-		if err := h.authorize(ctx, c, "iam:TagUser", u.ARN, kv); err != nil {
-			return nil, err
-		}
-	}
-	err := h.Store.Update(ctx, func(tx store.Tx) error {
-		if pb != "" {
-			if err := checkBoundaryPolicy(tx, c.acct, pb); err != nil {
-				return err
-			}
-		}
-		if err := tx.CreateUser(u); err != nil {
-			if errors.Is(err, store.ErrAlreadyExists) {
-				return alreadyExists("User with name %s already exists.", userName)
-			}
-			return err
-		}
-		if len(tags) > 0 {
-			return tx.TagEntity(c.acct, store.EntityRef{Kind: store.KindUser, Name: userName}, tags)
-		}
-		return nil
+	err := h.createEntity(ctx, c, store.EntityRef{Kind: store.KindUser, Name: userName}, pb, tags, func(tx store.Tx) error {
+		return tx.CreateUser(u)
 	})
 	if err != nil {
 		return nil, err
@@ -63,6 +40,57 @@ func (h *handler) createUser(ctx context.Context, c *call) (any, error) {
 	return struct {
 		User xUser `xml:"User"`
 	}{userXML(u, tags)}, nil
+}
+
+// boundaryParam reads the PermissionsBoundary parameter of CreateUser and
+// CreateRole and adds it to kv as iam:PermissionsBoundary; "" when absent.
+func boundaryParam(c *call, kv map[string][]string) string {
+	pb := c.p.String("PermissionsBoundary")
+	if pb != "" {
+		arnParam(c, "PermissionsBoundary")
+		kv["iam:PermissionsBoundary"] = []string{pb}
+	}
+	return pb
+}
+
+// authCreate authorizes iam:CreateKIND on the new entity's ARN, and
+// iam:TagKIND too when the request tags it (kind is "User" or "Role").
+func (h *handler) authCreate(ctx context.Context, c *call, kind, arn string, kv map[string][]string, tags []store.Tag) error {
+	if err := h.authorize(ctx, c, "iam:Create"+kind, arn, kv); err != nil {
+		return err
+	}
+	if len(tags) > 0 {
+		return h.authorize(ctx, c, "iam:Tag"+kind, arn, kv)
+	}
+	return nil
+}
+
+// createEntity creates a user or role and its tags in one transaction,
+// after checking that its permissions boundary pb (if any) names an
+// existing managed policy. A taken name is EntityAlreadyExists in IAM's
+// words.
+func (h *handler) createEntity(ctx context.Context, c *call, ref store.EntityRef, pb string, tags []store.Tag, create func(tx store.Tx) error) error {
+	return h.Store.Update(ctx, func(tx store.Tx) error {
+		if pb != "" {
+			if err := checkBoundaryPolicy(tx, c.acct, pb); err != nil {
+				return err
+			}
+		}
+		if err := create(tx); err != nil {
+			if errors.Is(err, store.ErrAlreadyExists) {
+				kind := "User"
+				if ref.Kind == store.KindRole {
+					kind = "Role"
+				}
+				return alreadyExists("%s with name %s already exists.", kind, ref.Name)
+			}
+			return err
+		}
+		if len(tags) > 0 {
+			return tx.TagEntity(c.acct, ref, tags)
+		}
+		return nil
+	})
 }
 
 // checkBoundaryPolicy checks that a permissions boundary names an existing
