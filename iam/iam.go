@@ -35,6 +35,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/connect-iam/connect-iam/authz"
@@ -122,18 +123,25 @@ func Register(srv *server.Server, d Deps) {
 }
 
 // newValidators returns a Validate function with one validator per policy
-// type, built on first use.
+// type IAM stores (identity, role trust, permissions boundary; other types
+// are checked as identity policies), built on first use: the catalog index
+// they share costs a noticeable part of a second, which server start need
+// not pay.
 func newValidators(cat *catalog.Catalog) func(validate.PolicyType, string) []validate.Finding {
-	types := []validate.PolicyType{validate.IdentityPolicy, validate.RoleTrustPolicy, validate.PermissionsBoundary}
-	vs := make(map[validate.PolicyType]*validate.Validator, len(types))
-	for _, t := range types {
-		v, err := validate.New(validate.Options{PolicyType: t, Catalog: validate.FromCatalog(cat)})
-		if err != nil {
-			panic(fmt.Sprintf("iam: building the %s validator: %v", t, err))
+	var once sync.Once
+	var vs map[validate.PolicyType]*validate.Validator
+	build := func() {
+		vs = map[validate.PolicyType]*validate.Validator{}
+		for _, t := range []validate.PolicyType{validate.IdentityPolicy, validate.RoleTrustPolicy, validate.PermissionsBoundary} {
+			v, err := validate.New(validate.Options{PolicyType: t, Catalog: validate.FromCatalog(cat)})
+			if err != nil {
+				panic(fmt.Sprintf("iam: building the %s validator: %v", t, err))
+			}
+			vs[t] = v
 		}
-		vs[t] = v
 	}
 	return func(t validate.PolicyType, doc string) []validate.Finding {
+		once.Do(build)
 		v := vs[t]
 		if v == nil {
 			v = vs[validate.IdentityPolicy]

@@ -71,13 +71,28 @@ func keyNames(ks []*catalog.ConditionKey) []string {
 	return out
 }
 
-var (
-	defaultIndexOnce sync.Once
-	defaultIndex     *index
-)
+// indexes holds the index of every *catalog.Catalog validators were built
+// on, so that the validators of one catalog (one per policy type, in the
+// server) share one index, built on first use.
+var indexes sync.Map // *catalog.Catalog → *lazyIndex
+
+type lazyIndex struct {
+	once sync.Once
+	ix   *index
+}
+
+// indexFor returns the index of cat: shared per *catalog.Catalog, built
+// anew for other Catalog implementations.
+func indexFor(cat Catalog) *index {
+	a, ok := cat.(catalogAdapter)
+	if !ok {
+		return newIndex(cat)
+	}
+	v, _ := indexes.LoadOrStore(a.c, &lazyIndex{})
+	l := v.(*lazyIndex)
+	l.once.Do(func() { l.ix = newIndex(cat) })
+	return l.ix
+}
 
 // defaultCatalogIndex indexes catalog.Default once per process.
-func defaultCatalogIndex() *index {
-	defaultIndexOnce.Do(func() { defaultIndex = newIndex(FromCatalog(catalog.Default())) })
-	return defaultIndex
-}
+func defaultCatalogIndex() *index { return indexFor(FromCatalog(catalog.Default())) }

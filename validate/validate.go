@@ -120,7 +120,7 @@ func New(opts Options) (*Validator, error) {
 	switch {
 	case opts.NoCatalog:
 	case opts.Catalog != nil:
-		v.cat = newIndex(opts.Catalog)
+		v.cat = indexFor(opts.Catalog)
 	default:
 		v.cat = defaultCatalogIndex()
 	}
