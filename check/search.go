@@ -324,35 +324,69 @@ type actionClass struct {
 
 func (pb *problem) actionClasses() []*actionClass {
 	type pat struct {
-		text string
+		lower string
+		svc   string // the literal service prefix, or "" when it has wildcards
 	}
-	var pats []string
+	mk := func(text string) pat {
+		l := strings.ToLower(text)
+		svc, _, _ := strings.Cut(l, ":")
+		if strings.ContainsAny(svc, "*?") || !strings.Contains(l, ":") {
+			svc = ""
+		}
+		return pat{lower: l, svc: svc}
+	}
+	var pats []pat
+	seenPat := map[string]bool{}
 	literal := map[string]string{}
+	// services the new policy's Allow statements may take; nil: any.
+	services := map[string]bool{}
+	anyService := false
 	for _, s := range pb.stmts {
 		if s.src.Action == nil {
+			anyService = anyService || s.side == newSide && !s.deny
 			continue
 		}
 		for _, v := range s.src.Action.Values {
-			pats = append(pats, strings.ToLower(v.Text))
+			p := mk(v.Text)
+			if !seenPat[p.lower] {
+				seenPat[p.lower] = true
+				pats = append(pats, p)
+			}
 			if !strings.ContainsAny(v.Text, "*?") {
-				literal[strings.ToLower(v.Text)] = v.Text
+				literal[p.lower] = v.Text
+			}
+			if s.side == newSide && !s.deny {
+				if s.src.Action.Not || p.svc == "" {
+					anyService = true
+				}
+				services[p.svc] = true
 			}
 		}
 	}
-	pats = uniq(pats)
-	var universe []string
-	known := map[string]*catalog.Action{}
-	inScope := func(name string) bool {
+	wantService := func(prefix string) bool {
+		prefix = strings.ToLower(prefix)
 		if len(pb.actionPrefix) > 0 {
-			svc, _, _ := strings.Cut(strings.ToLower(name), ":")
 			ok := false
 			for _, p := range pb.actionPrefix {
-				ok = ok || p == svc
+				ok = ok || p == prefix
 			}
 			if !ok {
 				return false
 			}
 		}
+		if len(pb.onlyActions) > 0 {
+			ok := false
+			for _, a := range pb.onlyActions {
+				p := mk(a)
+				ok = ok || p.svc == "" || p.svc == prefix
+			}
+			if !ok {
+				return false
+			}
+		}
+		return anyService || services[prefix]
+	}
+	inScope := func(name string) bool {
 		if len(pb.onlyActions) == 0 {
 			return true
 		}
@@ -363,10 +397,23 @@ func (pb *problem) actionClasses() []*actionClass {
 		}
 		return false
 	}
+	takenByNew := func(name string) bool {
+		for _, s := range pb.stmts {
+			if s.side == newSide && !s.deny && s.takesAction(name) {
+				return true
+			}
+		}
+		return false
+	}
+	var universe []string
+	known := map[string]*catalog.Action{}
 	pb.cat.Services(func(svc *catalog.Service) bool {
+		if !wantService(svc.Prefix) {
+			return true
+		}
 		for _, a := range svc.Actions {
 			n := a.FullName()
-			if inScope(n) {
+			if inScope(n) && takenByNew(n) {
 				universe = append(universe, n)
 				known[strings.ToLower(n)] = a
 			}
@@ -375,12 +422,12 @@ func (pb *problem) actionClasses() []*actionClass {
 	})
 	extra := []string{}
 	for lk, orig := range literal {
-		if known[lk] == nil && inScope(orig) {
+		if known[lk] == nil && inScope(orig) && takenByNew(orig) {
 			extra = append(extra, orig)
 		}
 	}
 	for _, a := range pb.onlyActions {
-		if !strings.ContainsAny(a, "*?") && known[strings.ToLower(a)] == nil {
+		if !strings.ContainsAny(a, "*?") && known[strings.ToLower(a)] == nil && takenByNew(a) {
 			extra = append(extra, a)
 		}
 	}
@@ -390,16 +437,17 @@ func (pb *problem) actionClasses() []*actionClass {
 	classes := map[string]*actionClass{}
 	var order []*actionClass
 	for _, name := range universe {
-		var sig strings.Builder
-		for _, p := range pats {
-			if catalog.MatchAction(p, name) {
-				sig.WriteByte('1')
-			} else {
-				sig.WriteByte('0')
+		lname := strings.ToLower(name)
+		svc, _, _ := strings.Cut(lname, ":")
+		sig := make([]byte, len(pats))
+		for i, p := range pats {
+			sig[i] = '0'
+			if (p.svc == "" || p.svc == svc) && catalog.MatchAction(p.lower, lname) {
+				sig[i] = '1'
 			}
 		}
-		c := &actionClass{name: name, sig: sig.String()}
-		if a := known[strings.ToLower(name)]; a != nil {
+		c := &actionClass{name: name, sig: string(sig)}
+		if a := known[lname]; a != nil {
 			c.known = true
 			c.star = true
 			for _, r := range a.Resources {
@@ -784,4 +832,5 @@ func (pb *problem) search(p eval.Principal, c *actionClass, r string, oa assignm
 	}
 	return dfs(0, all)
 }
+
 var debug = false
