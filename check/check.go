@@ -90,9 +90,12 @@ type Result struct {
 
 // Reason is one statement of the checked policy that causes the FAIL.
 type Reason struct {
-	Description    string          `json:"description"`
-	StatementIndex int             `json:"statementIndex"`
-	StatementID    string          `json:"statementId,omitempty"`
+	Description    string `json:"description"`
+	StatementIndex int    `json:"statementIndex"`
+	StatementID    string `json:"statementId,omitempty"`
+	// Line and Column locate the statement in the checked policy.
+	Line           int             `json:"line,omitempty"`
+	Column         int             `json:"column,omitempty"`
 	Counterexample *Counterexample `json:"counterexample,omitempty"`
 }
 
@@ -207,7 +210,10 @@ func (pb *problem) run(message func(bool) string, describe func(i int) string) *
 			if pb.existing != nil {
 				f.req.ExistingInput = f.req.Simulate(pb.existing.src.Source)
 			}
-			res.Reasons = append(res.Reasons, Reason{Description: describe(f.st.index), StatementIndex: f.st.index, StatementID: f.st.sid, Counterexample: f.req})
+			res.Reasons = append(res.Reasons, Reason{
+				Description: describe(f.st.index), StatementIndex: f.st.index, StatementID: f.st.sid,
+				Line: f.st.src.Span.Start.Line, Column: f.st.src.Span.Start.Column, Counterexample: f.req,
+			})
 		}
 		return res
 	}

@@ -549,6 +549,7 @@ func (pb *problem) resources(c *actionClass, cache map[string][]string) []string
 	}
 	var out []string
 	for _, r := range reps {
+		r = cells.Prettify(r, pats)
 		if c.known {
 			fits := false
 			for _, t := range c.templates {

@@ -1,5 +1,7 @@
 package cells
 
+import "strings"
+
 // splitARN splits a pattern at its first five colons, as package arn
 // splits ARNs and ARN patterns. ok is false for a pattern with fewer.
 func splitARN(p Pattern) (fields [6]Pattern, ok bool) {
@@ -104,4 +106,89 @@ func ARNs(pats []Pattern) (reps []string, complete bool) {
 		reps = append(reps, pt.text)
 	}
 	return reps, complete
+}
+
+// MatchARN reports whether s matches p as package arn matches a Resource
+// pattern: "*" matches everything; an ARN pattern field by field; any
+// other pattern as a glob of the whole value.
+func MatchARN(p Pattern, s string) bool {
+	if p.IsStar() {
+		return true
+	}
+	pf, ok := splitARN(p)
+	if !ok {
+		return p.Match(s)
+	}
+	vf := strings.SplitN(s, ":", 6)
+	if len(vf) != 6 {
+		return false
+	}
+	for i := range pf {
+		if !pf[i].Match(vf[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Prettify returns a value that matches exactly the patterns rep matches
+// but reads like a real ARN where it can: partition aws, a region, an
+// account, and names in empty path segments of the resource.
+func Prettify(rep string, pats []Pattern) string {
+	f := strings.SplitN(rep, ":", 6)
+	if len(f) != 6 {
+		return rep
+	}
+	sig := func(s string) string {
+		b := make([]byte, len(pats))
+		for i, p := range pats {
+			b[i] = '0'
+			if MatchARN(p, s) {
+				b[i] = '1'
+			}
+		}
+		return string(b)
+	}
+	want := sig(rep)
+	try := func(g []string) bool {
+		s := strings.Join(g, ":")
+		if sig(s) == want {
+			copy(f, g)
+			return true
+		}
+		return false
+	}
+	for _, c := range []struct {
+		field int
+		val   string
+	}{{1, "aws"}, {3, "us-east-1"}, {4, "111122223333"}} {
+		if f[c.field] == c.val {
+			continue
+		}
+		g := append([]string(nil), f...)
+		g[c.field] = c.val
+		if c.field == 1 || g[c.field] != "" && f[c.field] == "" || f[c.field] == "" {
+			try(g)
+		}
+	}
+	// Fill empty path segments of the resource field.
+	for i := 0; i < 8; i++ {
+		r := f[5]
+		var next string
+		switch {
+		case strings.Contains(r, "//"):
+			next = strings.Replace(r, "//", "/example/", 1)
+		case strings.HasSuffix(r, "/"):
+			next = r + "example"
+		default:
+			i = 8
+			continue
+		}
+		g := append([]string(nil), f...)
+		g[5] = next
+		if !try(g) {
+			break
+		}
+	}
+	return strings.Join(f, ":")
 }
