@@ -510,15 +510,17 @@ func templateGlob(format string) string {
 	}
 }
 
-// resources returns the candidate request resources for an action class.
+// resources returns the candidate request resources for an action class:
+// for each of its resource types, the cells of the Resource patterns of
+// the statements that take its actions together with the type's ARN
+// format, kept when they are of the type. The engine's decision depends
+// only on the policies' patterns, so one type at a time is complete.
 func (pb *problem) resources(c *actionClass, cache map[string][]string) []string {
 	if c.known && len(c.templates) == 0 {
 		return []string{"*"}
 	}
-	// Only the statements whose Action/NotAction takes the class's
-	// actions can tell its resources apart.
-	var rel []*stmt
 	var k strings.Builder
+	var rel []*stmt
 	for i, s := range pb.stmts {
 		if s.src.Resource == nil || !s.takesAction(c.name) {
 			continue
@@ -526,10 +528,6 @@ func (pb *problem) resources(c *actionClass, cache map[string][]string) []string
 		rel = append(rel, s)
 		k.WriteString(strconv.Itoa(i))
 		k.WriteByte(',')
-	}
-	k.WriteString(strings.Join(c.templates, " "))
-	if r, ok := cache[k.String()]; ok {
-		return r
 	}
 	var pats []cells.Pattern
 	for _, s := range rel {
@@ -540,30 +538,40 @@ func (pb *problem) resources(c *actionClass, cache map[string][]string) []string
 	for _, r := range pb.onlyResources {
 		pats = append(pats, cells.Glob(r, false))
 	}
-	for _, t := range c.templates {
-		pats = append(pats, cells.Glob(t, false))
-	}
-	reps, ok := cells.ARNs(pats)
-	if !ok {
-		pb.und.add("Resource patterns")
+	templates := c.templates
+	if !c.known {
+		templates = []string{""}
 	}
 	var out []string
-	for _, r := range reps {
-		r = cells.Prettify(r, pats)
-		if c.known {
-			fits := false
-			for _, t := range c.templates {
-				fits = fits || arn.Match(t, r)
+	for _, t := range templates {
+		key := k.String() + "|" + t
+		reps, ok := cache[key]
+		if !ok {
+			all := pats
+			if t != "" {
+				all = append(pats[:len(pats):len(pats)], cells.Glob(t, false))
 			}
-			if !fits {
-				continue
+			var complete bool
+			reps, complete = cells.ARNs(all)
+			if !complete {
+				pb.und.add("Resource patterns")
 			}
+			var keep []string
+			for _, r := range reps {
+				r = cells.Prettify(r, all)
+				if t == "" || arn.Match(t, r) {
+					keep = append(keep, r)
+				}
+			}
+			reps = keep
+			cache[key] = reps
 		}
-		out = append(out, r)
+		out = append(out, reps...)
 	}
 	if !c.known || c.star {
 		out = append(out, "*")
 	}
+	out = uniq(out)
 	if len(pb.onlyResources) > 0 {
 		var in []string
 		for _, r := range out {
@@ -576,7 +584,6 @@ func (pb *problem) resources(c *actionClass, cache map[string][]string) []string
 		}
 		out = in
 	}
-	cache[k.String()] = out
 	return out
 }
 
