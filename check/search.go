@@ -38,6 +38,8 @@ type problem struct {
 	onlyResources []string
 	actionPrefix  []string
 	public        bool
+
+	cells cells.Cache
 }
 
 // finding is a statement of the new policy that grants new access, with
@@ -530,13 +532,19 @@ func (pb *problem) resources(c *actionClass, cache map[string][]string) []string
 		k.WriteByte(',')
 	}
 	var pats []cells.Pattern
+	var patTexts []string
 	for _, s := range rel {
 		for _, v := range s.src.Resource.Values {
-			pats = append(pats, expand(template(v, s.version, true), true, false, pb.subst)...)
+			ps := expand(template(v, s.version, true), true, false, pb.subst)
+			pats = append(pats, ps...)
+			for range ps {
+				patTexts = append(patTexts, v.Text)
+			}
 		}
 	}
 	for _, r := range pb.onlyResources {
 		pats = append(pats, cells.Glob(r, false))
+		patTexts = append(patTexts, r)
 	}
 	templates := c.templates
 	if !c.known {
@@ -546,13 +554,26 @@ func (pb *problem) resources(c *actionClass, cache map[string][]string) []string
 	for _, t := range templates {
 		key := k.String() + "|" + t
 		reps, ok := cache[key]
+		if !ok && t != "" {
+			// Patterns of another service never match this type's ARNs.
+			var live []cells.Pattern
+			for i, p := range pats {
+				if !p.IsStar() && sameService(patTexts[i], t) {
+					live = append(live, p)
+				}
+			}
+			if len(live) == 0 {
+				reps, ok = []string{instance(t)}, true
+				cache[key] = reps
+			}
+		}
 		if !ok {
 			all := pats
 			if t != "" {
 				all = append(pats[:len(pats):len(pats)], cells.Glob(t, false))
 			}
 			var complete bool
-			reps, complete = cells.ARNs(all)
+			reps, complete = pb.cells.ARNs(all)
 			if !complete {
 				pb.und.add("Resource patterns")
 			}
@@ -842,3 +863,53 @@ func (pb *problem) search(p eval.Principal, c *actionClass, r string, oa assignm
 }
 
 var debug = false
+
+// inUniverse reports whether a request for action on resource is one the
+// checks consider: an action the catalog does not know takes any
+// resource; a known one takes ARNs of its resource types, and "*" when
+// none of them is required.
+func inUniverse(cat *catalog.Catalog, action, resource string) bool {
+	a, ok := cat.Action(action)
+	if !ok {
+		return true
+	}
+	star := true
+	for _, r := range a.Resources {
+		if r.Required {
+			star = false
+		}
+		if resource != "*" && arn.Match(templateGlob(r.Type.ARN), resource) {
+			return true
+		}
+	}
+	return resource == "*" && star
+}
+
+// sameService reports whether the Resource pattern may match ARNs of the
+// glob t (an ARN format): false only when both name different literal
+// services.
+func sameService(pattern, t string) bool {
+	pf, ok1 := arn.Split(pattern)
+	tf, ok2 := arn.Split(t)
+	if !ok1 || !ok2 || strings.ContainsAny(pf[2], "*?$") || strings.ContainsAny(tf[2], "*?") {
+		return true
+	}
+	return pf[2] == tf[2]
+}
+
+// instance returns an ARN of the format glob t.
+func instance(t string) string {
+	f, ok := arn.Split(t)
+	if !ok {
+		return strings.ReplaceAll(t, "*", "example")
+	}
+	for i, v := range []string{"arn", "aws", "", "us-east-1", "111122223333", ""} {
+		if f[i] == "*" && v != "" {
+			f[i] = v
+		}
+	}
+	for i := range f {
+		f[i] = strings.ReplaceAll(f[i], "*", "example")
+	}
+	return strings.Join(f[:], ":")
+}

@@ -31,6 +31,11 @@ func (p Pattern) IsStar() bool {
 // representatives matches. A pattern that is not an ARN pattern (fewer
 // than five colons) other than "*" makes the answer incomplete.
 func ARNs(pats []Pattern) (reps []string, complete bool) {
+	return (*Cache)(nil).ARNs(pats)
+}
+
+// ARNs is [ARNs] with the per-field cells memoized in c (which may be nil).
+func (c *Cache) ARNs(pats []Pattern) (reps []string, complete bool) {
 	complete = true
 	var split [][6]Pattern
 	for _, p := range pats {
@@ -68,7 +73,7 @@ func ARNs(pats []Pattern) (reps []string, complete bool) {
 			// A request's resource is an ARN: its first field is "arn".
 			vals = []string{"arn"}
 		} else {
-			r, ok := Strings(append(fp, nonEmpty), exclude)
+			r, ok := c.Strings(append(fp, nonEmpty), exclude)
 			complete = complete && ok
 			vals = r
 		}

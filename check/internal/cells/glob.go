@@ -297,3 +297,38 @@ func (p Pattern) key() string {
 	}
 	return b.String()
 }
+
+// Cache memoizes Strings by pattern set. The zero value is ready; a nil
+// *Cache memoizes nothing. It is not safe for concurrent use.
+type Cache struct {
+	m map[string]cached
+}
+
+type cached struct {
+	reps     []string
+	complete bool
+}
+
+// Strings is [Strings], memoized.
+func (c *Cache) Strings(pats []Pattern, exclude string) ([]string, bool) {
+	if c == nil {
+		return Strings(pats, exclude)
+	}
+	pats = dedupe(pats)
+	var b strings.Builder
+	b.WriteString(exclude)
+	for _, p := range pats {
+		b.WriteByte(0)
+		b.WriteString(p.key())
+	}
+	k := b.String()
+	if r, ok := c.m[k]; ok {
+		return r.reps, r.complete
+	}
+	reps, complete := Strings(pats, exclude)
+	if c.m == nil {
+		c.m = map[string]cached{}
+	}
+	c.m[k] = cached{reps, complete}
+	return reps, complete
+}
