@@ -290,7 +290,7 @@ func AccessNotGranted(doc []byte, access Access, pt PolicyType, opts *Options) (
 	}
 	return pb.run(func(pass bool) string {
 		if pass {
-			return "The policy document does not grant access to perform one or more of the listed actions or resources."
+			return "The policy document does not grant access to perform the listed actions or resources."
 		}
 		return "The policy document grants access to perform one or more of the listed actions or resources."
 	}, func(i int) string {
