@@ -4,6 +4,16 @@
 // accessanalyzer clients work against the server.
 //
 // The operation is authorized as access-analyzer:ValidatePolicy on "*".
+//
+// The custom policy checks CheckNoNewAccess (POST
+// /policy/check-no-new-access), CheckAccessNotGranted (POST
+// /policy/check-access-not-granted) and CheckNoPublicAccess (POST
+// /policy/check-no-public-access) are answered by package check,
+// authorized as access-analyzer:CheckNoNewAccess (and so on) on "*". Their
+// responses have Access Analyzer's shape (result, message, reasons with
+// description, statementIndex and statementId); each reason also carries
+// "counterexample", a `connect-iam simulate` input document for a request
+// the checked policy allows that shows the reason.
 // Findings have Access Analyzer's JSON shape (findingDetails, findingType,
 // issueCode, learnMoreLink, locations with path and span). Only the checks
 // Access Analyzer defines are reported: the validator's extra parliament
@@ -27,6 +37,7 @@ import (
 	"sync"
 
 	"github.com/connect-iam/connect-iam/authz"
+	"github.com/connect-iam/connect-iam/catalog"
 	"github.com/connect-iam/connect-iam/server"
 	"github.com/connect-iam/connect-iam/server/restjson"
 	"github.com/connect-iam/connect-iam/validate"
@@ -41,6 +52,9 @@ type Deps struct {
 	// actions, resources and condition keys against; nil means the
 	// project's default catalog.
 	Catalog validate.Catalog
+	// CheckCatalog is the action universe of the custom policy checks;
+	// nil means the project's default catalog.
+	CheckCatalog *catalog.Catalog
 }
 
 // Service is the Access Analyzer implementation registered on a server.
@@ -56,7 +70,7 @@ type validatorKey struct {
 	resourceType string
 }
 
-// Register registers ValidatePolicy on srv (signing name
+// Register registers ValidatePolicy and the custom policy checks on srv (signing name
 // "access-analyzer") and returns the service.
 func Register(srv *server.Server, d Deps) *Service {
 	s := &Service{d: d, validators: map[validatorKey]*validate.Validator{}}
@@ -65,6 +79,7 @@ func Register(srv *server.Server, d Deps) *Service {
 			srv.RegisterREST("access-analyzer", r, server.RESTHandlerFunc(s.validatePolicy))
 		}
 	}
+	s.registerChecks(srv)
 	return s
 }
 
