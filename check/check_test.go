@@ -184,3 +184,34 @@ func TestNoPublicAccess(t *testing.T) {
 		t.Error("an unknown resource type is not an error")
 	}
 }
+
+func TestVariablesJoinKeys(t *testing.T) {
+	// New access needs team = owner = "a…" (both keys in one cell, equal)
+	// or team != owner inside one cell.
+	tests := []struct {
+		name          string
+		existing, new []byte
+		want          string
+	}{
+		{"equal inside a cell", pol(`{"Effect":"Allow","Action":"connect:DescribeUser","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/owner":"${aws:PrincipalTag/team}"},"StringLike":{"aws:ResourceTag/owner":"b*"}}}`),
+			pol(`{"Effect":"Allow","Action":"connect:DescribeUser","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/owner":"${aws:PrincipalTag/team}"},"StringLike":{"aws:ResourceTag/owner":"a*"}}}`), Fail},
+		{"different inside a cell", pol(`{"Effect":"Allow","Action":"connect:DescribeUser","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/owner":"${aws:PrincipalTag/team}"}}}`),
+			pol(`{"Effect":"Allow","Action":"connect:DescribeUser","Resource":"*","Condition":{"StringLike":{"aws:ResourceTag/owner":"a*","aws:PrincipalTag/team":"a*"}}}`), Fail},
+		{"same join", pol(`{"Effect":"Allow","Action":"connect:DescribeUser","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/owner":"${aws:PrincipalTag/team}"}}}`),
+			pol(`{"Effect":"Allow","Action":"connect:DescribeUser","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/owner":"${aws:PrincipalTag/team}"},"StringLike":{"aws:PrincipalTag/team":"a*"}}}`), Pass},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := NoNewAccess(tt.existing, tt.new, IdentityPolicy, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Result != tt.want || len(res.Undecided) > 0 {
+				t.Fatalf("got %s (%v), want %s", res.Result, res.Undecided, tt.want)
+			}
+			if tt.want == Fail {
+				confirmCounterexample(t, tt.name, res.Reasons[0].Counterexample)
+			}
+		})
+	}
+}

@@ -146,7 +146,7 @@ func uniq(ss []string) []string {
 }
 
 // scalarCells returns the candidate single values of a key from its uses.
-func scalarCells(k *keyInfo, typ catalog.KeyType, typed bool, subst func(string) []string, und *undecided) []string {
+func scalarCells(k *keyInfo, typ catalog.KeyType, typed bool, subst func(string) []string, und *undecided) ([]string, []cells.Pattern) {
 	var strPats, arnPats []cells.Pattern
 	var nums []*big.Rat
 	var dates []time.Time
@@ -246,7 +246,36 @@ func scalarCells(k *keyInfo, typ catalog.KeyType, typed bool, subst func(string)
 	if len(out) == 0 {
 		out = append(out, presentValue(typ, typed))
 	}
-	return uniq(out)
+	return uniq(out), append(strPats, arnPats...)
+}
+
+// twins returns, for each representative, another string that matches
+// exactly the same patterns when one exists nearby (the representative
+// with a fresh character appended, prepended or inserted), so that two
+// keys a policy variable joins can hold different values of one cell.
+func twins(reps []string, pats []cells.Pattern) []string {
+	sig := func(s string) string {
+		b := make([]byte, len(pats))
+		for i, p := range pats {
+			b[i] = '0'
+			if p.Match(s) || cells.MatchARN(p, s) && strings.Count(s, ":") >= 5 {
+				b[i] = '1'
+			}
+		}
+		return string(b)
+	}
+	var out []string
+	for _, r := range reps {
+		want := sig(r)
+		for i := len(r); i >= 0; i-- {
+			t := r[:i] + "~" + r[i:]
+			if sig(t) == want {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // presentValue is a value of the key's type, for keys only Null tests.

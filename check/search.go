@@ -243,8 +243,22 @@ func (pb *problem) subst(lk string) []string {
 	return []string{symbolic(sort.SearchStrings(names, lk))}
 }
 
-// candidates computes every free key's cells.
+// candidates computes every free key's cells. Keys a policy variable
+// joins share their cells (each may equal any value another is compared
+// with), with a twin per cell so that they may also differ within it.
 func (pb *problem) candidates() {
+	scalars := map[string][]string{}
+	patterns := map[string][]cells.Pattern{}
+	for lk, k := range pb.keys {
+		if derivedKeys[lk] || pb.public && restrictingKeys[lk] {
+			continue
+		}
+		typ, typed := pb.cat.KeyType(k.name)
+		scal, pats := scalarCells(k, typ, typed, pb.subst, &pb.und)
+		// A key other values name as a variable may equal them.
+		scalars[lk] = uniq(append(scal, pb.subst(lk)...))
+		patterns[lk] = pats
+	}
 	for lk, k := range pb.keys {
 		if derivedKeys[lk] {
 			continue
@@ -253,10 +267,19 @@ func (pb *problem) candidates() {
 			k.cands = []value{{missing: true}}
 			continue
 		}
-		typ, typed := pb.cat.KeyType(k.name)
-		scal := scalarCells(k, typ, typed, pb.subst, &pb.und)
-		// A key other values name as a variable may equal them.
-		scal = uniq(append(scal, pb.subst(lk)...))
+		scal := scalars[lk]
+		if members := pb.groups[pb.groupOf[lk]]; len(members) > 1 {
+			var pats []cells.Pattern
+			for _, m := range members {
+				scal = append(scal, scalars[m]...)
+				pats = append(pats, patterns[m]...)
+			}
+			scal = uniq(scal)
+			scal = uniq(append(scal, twins(scal, pats)...))
+			if len(members) > 2 {
+				pb.und.add("policy variables joining %d keys (%s)", len(members), strings.Join(members, ", "))
+			}
+		}
 		if k.multi {
 			k.cands = setCells(k, scal, &pb.und)
 			continue
