@@ -215,3 +215,22 @@ func TestVariablesJoinKeys(t *testing.T) {
 		})
 	}
 }
+
+func TestResourceVariableWithCondition(t *testing.T) {
+	// The existing policy's condition on the key its Resource substitutes
+	// fails for team "b"; the new policy has no condition.
+	existing := pol(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${aws:PrincipalTag/team}/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"a"}}}`)
+	nw := pol(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${aws:PrincipalTag/team}/*"}`)
+	res, err := NoNewAccess(existing, nw, IdentityPolicy, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Result != Fail || len(res.Reasons) == 0 {
+		t.Fatalf("got %+v, want FAIL", res)
+	}
+	confirmCounterexample(t, "resource variable", res.Reasons[0].Counterexample)
+	res, err = NoNewAccess(nw, existing, IdentityPolicy, nil)
+	if err != nil || res.Result != Pass {
+		t.Fatalf("narrowing: %+v %v, want PASS", res, err)
+	}
+}

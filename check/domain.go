@@ -92,7 +92,7 @@ func template(s policy.String, version policy.Version, vars bool) policy.Templat
 // expand turns a template into patterns, one per combination of the
 // values its variables may take (subst gives them per lower-case key).
 // glob says whether "*" and "?" in its text are wildcards.
-func expand(t policy.Template, glob, fold bool, subst func(string) []string) []cells.Pattern {
+func expand(t policy.Template, glob, fold bool, subst func(string) []string, und *undecided) []cells.Pattern {
 	out := []cells.Pattern{{Fold: fold}}
 	for _, seg := range t.Segments {
 		switch seg.Kind {
@@ -116,7 +116,8 @@ func expand(t policy.Template, glob, fold bool, subst func(string) []string) []c
 			if len(vals) == 0 {
 				vals = []string{""}
 			}
-			if len(out)*len(vals) > 64 {
+			if len(out)*len(vals) > 256 {
+				und.add("the values policy variable ${%s} may take (more than 256 combinations)", seg.Text)
 				vals = vals[:1]
 			}
 			var next []cells.Pattern
@@ -162,9 +163,9 @@ func scalarCells(k *keyInfo, typ catalog.KeyType, typed bool, subst func(string)
 				t := template(v, u.version, true)
 				glob := u.op.Base == policy.OpStringLike || u.op.Base == policy.OpStringNotLike
 				fold := u.op.Base == policy.OpStringEqualsIgnoreCase || u.op.Base == policy.OpStringNotEqualsIgnoreCase
-				strPats = append(strPats, expand(t, glob, fold, subst)...)
+				strPats = append(strPats, expand(t, glob, fold, subst, und)...)
 			case policy.FamilyARN:
-				arnPats = append(arnPats, expand(template(v, u.version, true), true, false, subst)...)
+				arnPats = append(arnPats, expand(template(v, u.version, true), true, false, subst, und)...)
 			case policy.FamilyNumeric:
 				r, ok := new(big.Rat).SetString(v.Text)
 				if !ok {
@@ -528,7 +529,7 @@ func principalCandidates(pols []*parsed, pt PolicyType, public bool, keys map[st
 					continue
 				}
 				glob := u.op.Base == policy.OpStringLike || u.op.Base == policy.OpStringNotLike || fam == policy.FamilyARN
-				pats = append(pats, expand(template(v, u.version, false), glob, false, func(string) []string { return nil })...)
+				pats = append(pats, expand(template(v, u.version, false), glob, false, func(string) []string { return nil }, und)...)
 			}
 		}
 		var reps []string

@@ -558,7 +558,7 @@ func (pb *problem) resources(c *actionClass, cache map[string][]string) []string
 	var patTexts []string
 	for _, s := range rel {
 		for _, v := range s.src.Resource.Values {
-			ps := expand(template(v, s.version, true), true, false, pb.subst)
+			ps := expand(template(v, s.version, true), true, false, pb.subst, &pb.und)
 			pats = append(pats, ps...)
 			for range ps {
 				patTexts = append(patTexts, v.Text)
@@ -878,9 +878,17 @@ func (pb *problem) search(p eval.Principal, c *actionClass, r string, oa assignm
 		failed[string(key)] = true
 		return nil
 	}
+	// Conditions on the keys a Resource substitutes are fixed by oa.
 	all := make([]bool, n)
-	for j := range all {
+	req := &eval.Request{Principal: p, Action: c.name, Resource: r, Context: pb.context(p, oa)}
+	pb.setAccount(req)
+	for j, s := range rel {
 		all[j] = true
+		for g, probe := range s.groups {
+			if pb.outer[g] && !pb.decide(probe, req) {
+				all[j] = false
+			}
+		}
 	}
 	return dfs(0, all)
 }
