@@ -284,11 +284,20 @@ func (pb *problem) candidates() {
 			k.cands = setCells(k, scal, &pb.und)
 			continue
 		}
-		k.cands = []value{{missing: true}}
+		k.cands = nil
+		if !alwaysPresent[lk] {
+			k.cands = append(k.cands, value{missing: true})
+		}
 		for _, s := range scal {
 			k.cands = append(k.cands, value{vals: []string{s}})
 		}
 	}
+}
+
+// alwaysPresent are the keys every request has (and simulate sets when
+// the input does not): they are never missing.
+var alwaysPresent = map[string]bool{
+	"aws:currenttime": true, "aws:epochtime": true, "aws:resourceaccount": true, "aws:requestedregion": true,
 }
 
 // assignment is one value per key of a group.
