@@ -39,7 +39,8 @@ type problem struct {
 	actionPrefix  []string
 	public        bool
 
-	cells cells.Cache
+	cells   cells.Cache
+	derived map[string][]string
 }
 
 // finding is a statement of the new policy that grants new access, with
@@ -217,6 +218,12 @@ func (pb *problem) setup() error {
 // derivedValues returns the values the principal candidates give a
 // derived key.
 func (pb *problem) derivedValues(lk string) []string {
+	if v, ok := pb.derived[lk]; ok {
+		return v
+	}
+	if pb.derived == nil {
+		pb.derived = map[string][]string{}
+	}
 	var out []string
 	for _, p := range pb.principal {
 		ctx := eval.NewContext()
@@ -225,7 +232,9 @@ func (pb *problem) derivedValues(lk string) []string {
 			out = append(out, vs...)
 		}
 	}
-	return uniq(out)
+	out = uniq(out)
+	pb.derived[lk] = out
+	return out
 }
 
 // subst gives the values a policy variable may take while cells are
@@ -563,6 +572,16 @@ func (pb *problem) resources(c *actionClass, cache map[string][]string) []string
 		k.WriteString(strconv.Itoa(i))
 		k.WriteByte(',')
 	}
+	classKey := k.String() + "#" + strings.Join(c.templates, " ")
+	if c.known {
+		classKey += "#k"
+	}
+	if c.star {
+		classKey += "#*"
+	}
+	if out, ok := cache[classKey]; ok {
+		return out
+	}
 	var pats []cells.Pattern
 	var patTexts []string
 	for _, s := range rel {
@@ -637,6 +656,7 @@ func (pb *problem) resources(c *actionClass, cache map[string][]string) []string
 		}
 		out = in
 	}
+	cache[classKey] = out
 	return out
 }
 
@@ -699,7 +719,12 @@ func (pb *problem) solve() []finding {
 		}
 	}
 	classes := pb.actionClasses()
-	for _, p := range pb.principal {
+	for pi, p := range pb.principal {
+		base := make([]*eval.Context, len(outerAs))
+		for oi, oa := range outerAs {
+			base[oi] = pb.context(p, oa)
+		}
+		optCtx := map[optKey]*eval.Context{}
 		for _, c := range classes {
 			if len(done) == len(allows) || pb.samples > maxSamples {
 				break
@@ -712,11 +737,11 @@ func (pb *problem) solve() []finding {
 				continue
 			}
 			for _, r := range pb.resources(c, resCache) {
-				for _, oa := range outerAs {
+				for oi, oa := range outerAs {
 					if len(done) == len(allows) || pb.samples > maxSamples {
 						break
 					}
-					req := &eval.Request{Principal: p, Action: c.name, Resource: r, Context: pb.context(p, oa)}
+					req := &eval.Request{Principal: p, Action: c.name, Resource: r, Context: base[oi]}
 					pb.setAccount(req)
 					var rel []*stmt
 					anyAllow := false
@@ -738,7 +763,15 @@ func (pb *problem) solve() []finding {
 						if t.side != newSide || t.deny || done[t] {
 							continue
 						}
-						if cx := pb.search(p, c, r, oa, rel, ti, groupAs); cx != nil {
+						if cx := pb.search(p, c, r, oa, rel, ti, groupAs, func(g, ai int) *eval.Context {
+							k := optKey{pi, oi, g, ai}
+							ctx, ok := optCtx[k]
+							if !ok {
+								ctx = pb.context(p, oa, groupAs[g][ai])
+								optCtx[k] = ctx
+							}
+							return ctx
+						}); cx != nil {
 							done[t] = true
 							found = append(found, finding{st: t, req: cx})
 						}
@@ -774,9 +807,13 @@ func (pb *problem) setAccount(req *eval.Request) {
 	}
 }
 
+// optKey names the context of one option of one group for one
+// principal and outer assignment.
+type optKey struct{ p, o, g, a int }
+
 // search looks for context values under which rel[t] matches, no Deny of
 // the new policy matches, and the existing policy does not allow.
-func (pb *problem) search(p eval.Principal, c *actionClass, r string, oa assignment, rel []*stmt, t int, groupAs map[int][]assignment) *Counterexample {
+func (pb *problem) search(p eval.Principal, c *actionClass, r string, oa assignment, rel []*stmt, t int, groupAs map[int][]assignment, optContext func(g, ai int) *eval.Context) *Counterexample {
 	n := len(rel)
 	type option struct {
 		mask []bool
@@ -796,8 +833,8 @@ func (pb *problem) search(p eval.Principal, c *actionClass, r string, oa assignm
 	opts := make([][]option, len(gids))
 	for i, g := range gids {
 		byMask := map[string]bool{}
-		for _, a := range groupAs[g] {
-			req := &eval.Request{Principal: p, Action: c.name, Resource: r, Context: pb.context(p, oa, a)}
+		for ai, a := range groupAs[g] {
+			req := &eval.Request{Principal: p, Action: c.name, Resource: r, Context: optContext(g, ai)}
 			pb.setAccount(req)
 			mask := make([]bool, n)
 			var k []byte
