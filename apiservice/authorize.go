@@ -12,12 +12,6 @@ import (
 	"github.com/connect-iam/connect-iam/store"
 )
 
-// target is one resource an action is authorized on.
-type target struct {
-	arn  string
-	tags []store.Tag
-}
-
 // values returns the request's values that fill ARN placeholders: every
 // string member of the input (and of its nested structures, first found
 // wins) by lower-cased name, plus extra.
