@@ -687,13 +687,11 @@ func (p *plan) tags(ctx context.Context, c *call) (any, error) {
 		return nil, err
 	}
 	var keys []string
-	for _, n := range []string{"tagKeys", "TagKeys"} {
-		if m := member(p.in, n); m != "" {
-			if l, ok := c.in[m].([]any); ok {
-				for _, k := range l {
-					if s, ok := k.(string); ok {
-						keys = append(keys, s)
-					}
+	if m := member(p.in, "TagKeys"); m != "" {
+		if l, ok := c.in[m].([]any); ok {
+			for _, k := range l {
+				if s, ok := k.(string); ok {
+					keys = append(keys, s)
 				}
 			}
 		}
@@ -702,6 +700,7 @@ func (p *plan) tags(ctx context.Context, c *call) (any, error) {
 	if len(keys) > 0 {
 		kv["aws:TagKeys"] = keys
 	}
+	p.arnConditionKeys(kv, arn)
 	if err := p.e.authorize(ctx, c, p.action, kv, []string{arn}); err != nil {
 		return nil, err
 	}
