@@ -50,6 +50,10 @@ type statement struct {
 	hasResource bool // false: no Resource element (role trust policies): any resource
 	notResource bool
 	resources   []arnPattern
+	// resUnresolved records whether some entry of resources may be
+	// unresolvable for a request (it has a policy variable without
+	// default); see matchResource.
+	resUnresolved bool
 
 	principal *principalSpec // nil: no Principal element
 	conds     []condition    // in source order, as Explain reports them
@@ -261,6 +265,7 @@ func (c *compiler) statement(st *policy.Statement) (statement, error) {
 				return statement{}, c.templateErr(v, err, what)
 			}
 			cs.resources = append(cs.resources, pat)
+			cs.resUnresolved = cs.resUnresolved || pat.hasVar
 		}
 	}
 	if st.Principal != nil {

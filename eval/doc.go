@@ -86,9 +86,19 @@
 // for the key (a key with several values cannot be a variable). ${*},
 // ${?} and ${$} are literal characters, and ${key, 'default'} gives a
 // default. Substituted text is matched literally, never as a wildcard. A
-// missing variable without default makes that value "effectively null":
-// it matches nothing (so the negated operators match). Under 2008-10-17 or
-// without Version, variables are literal text.
+// missing variable without default makes a condition value "effectively
+// null": it matches nothing (so the negated operators match). Under
+// 2008-10-17 or without Version, variables are literal text.
+//
+// In Resource and NotResource the IAM guide says only that an unresolvable
+// variable makes the match fail and "might cause the entire statement to
+// be invalid". The engine decides fail-safe: an entry that cannot be
+// resolved never widens access. An Allow statement with such an entry
+// (in Resource or NotResource) does not apply at all, so
+// "NotResource": ".../${aws:username}" grants nothing to a role session;
+// in a Deny statement the entry matches nothing and exempts nothing, so a
+// Deny with that NotResource still denies every resource its other
+// entries do not exempt. Explain says which entry could not be resolved.
 //
 // # Performance
 //

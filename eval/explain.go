@@ -297,7 +297,12 @@ func (st *statement) traceResource(ctx *Context, resource string) Check {
 		p := &st.resources[i]
 		text, ok := p.text(ctx)
 		if !ok {
-			text += " (a policy variable is missing: matches nothing)"
+			if !st.deny {
+				return Check{Reason: fmt.Sprintf("%s %q has a policy variable the request has no value for (%s), so this Allow statement does not apply: an unresolvable entry never grants, nor exempts a resource", elem, p.src, text)}
+			}
+			text += " (a policy variable is missing: matches nothing, exempts nothing)"
+			shown = append(shown, text)
+			continue
 		} else if text != p.src {
 			text = p.src + " = " + text
 		}

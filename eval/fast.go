@@ -227,6 +227,12 @@ func (st *statement) matchResourceFast(q *request) bool {
 		if p.any {
 			return !st.notResource
 		}
+		if st.resUnresolved && p.unresolved(q.ctx) {
+			if !st.deny {
+				return false // see matchResource
+			}
+			continue
+		}
 		f, ok := q.fields()
 		if p.matchFields(q.ctx, q.r.Resource, f, ok) {
 			return !st.notResource

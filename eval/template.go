@@ -310,6 +310,21 @@ func (t *template) equalVars(ctx *Context, s string, fold bool) bool {
 	return s == ""
 }
 
+// resolvable reports whether every policy variable of the template has a
+// value in ctx (a single value, or its default).
+func (t *template) resolvable(ctx *Context) bool {
+	for i := range t.toks {
+		tk := &t.toks[i]
+		if !tk.isVar || tk.hasDef {
+			continue
+		}
+		if _, ok := ctx.single(tk.id); !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // text returns the template with variables substituted, for explanations;
 // a missing variable is shown as <missing KEY>, and ok is false.
 func (t *template) text(ctx *Context) (s string, ok bool) {
@@ -353,6 +368,25 @@ type arnPattern struct {
 	// order lists the fields that are not "*", most selective first:
 	// resource, account, service, region, partition, "arn".
 	order []uint8
+	// hasVar records whether any field has a policy variable.
+	hasVar bool
+}
+
+// resolvable reports whether every policy variable of the pattern has a
+// value in ctx.
+func (p *arnPattern) resolvable(ctx *Context) bool {
+	if !p.hasVar {
+		return true
+	}
+	if !p.isARN {
+		return p.whole.resolvable(ctx)
+	}
+	for i := range p.field {
+		if p.field[i].hasVar && !p.field[i].resolvable(ctx) {
+			return false
+		}
+	}
+	return true
 }
 
 // compileARNPattern compiles an ARN pattern. With vars, policy variables
@@ -407,11 +441,15 @@ func compileARNPattern(s string, vars, resourceOnly bool) (arnPattern, error) {
 			return arnPattern{}, err
 		}
 		p.whole = &w
+		p.hasVar = w.hasVar
 		return p, nil
 	}
 	p.isARN = true
 	for i := range fields {
 		p.field[i] = templateFromSegments(fields[i])
+	}
+	for i := range p.field {
+		p.hasVar = p.hasVar || p.field[i].hasVar
 	}
 	for _, i := range [...]uint8{5, 4, 2, 3, 1, 0} {
 		if p.field[i].kind != fieldAny {
