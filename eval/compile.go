@@ -265,7 +265,7 @@ func (c *compiler) statement(st *policy.Statement) (statement, error) {
 				return statement{}, c.templateErr(v, err, what)
 			}
 			cs.resources = append(cs.resources, pat)
-			cs.resUnresolved = cs.resUnresolved || pat.hasVar
+			cs.resUnresolved = cs.resUnresolved || pat.hasVar || pat.short
 		}
 	}
 	if st.Principal != nil {

@@ -55,7 +55,12 @@
 // Actions match case-insensitively with "*" and "?" anywhere; resources
 // and ArnLike/ArnEquals values match field by field as package arn
 // describes (UNCONFIRMED: "*" crosses colons inside the sixth, resource,
-// field). Condition key names are case-insensitive, including the tag key
+// field). A pattern of fewer than six fields ("arn:aws:connect:*",
+// "arn:aws:connect:*:instance/i-1") is matched field by field too, its
+// missing fields empty, so it matches no ARN; as a Resource or NotResource
+// entry it is treated like an unresolvable one (see Policy variables): an
+// Allow statement with it does not apply, and in a Deny it matches and
+// exempts nothing. Condition key names are case-insensitive, including the tag key
 // inside aws:ResourceTag/KEY, aws:RequestTag/KEY and aws:PrincipalTag/KEY.
 //
 // # Conditions

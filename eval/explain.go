@@ -295,19 +295,22 @@ func (st *statement) traceResource(ctx *Context, resource string) Check {
 	var shown []string
 	for i := range st.resources {
 		p := &st.resources[i]
-		text, ok := p.text(ctx)
-		if !ok {
-			if !st.deny {
-				return Check{Reason: fmt.Sprintf("%s %q has a policy variable the request has no value for (%s), so this Allow statement does not apply: an unresolvable entry never grants, nor exempts a resource", elem, p.src, text)}
+		text, _ := p.text(ctx)
+		if p.unresolved(ctx) {
+			why := fmt.Sprintf("has a policy variable the request has no value for (%s)", text)
+			if p.short {
+				why = "has fewer than the six colon-separated fields of an ARN, so it can match no ARN"
 			}
-			text += " (a policy variable is missing: matches nothing, exempts nothing)"
-			shown = append(shown, text)
+			if !st.deny {
+				return Check{Reason: fmt.Sprintf("%s %q %s, so this Allow statement does not apply: an entry that cannot be resolved never grants, nor exempts a resource", elem, p.src, why)}
+			}
+			shown = append(shown, fmt.Sprintf("%s (it %s: matches nothing, exempts nothing)", p.src, why))
 			continue
 		} else if text != p.src {
 			text = p.src + " = " + text
 		}
 		shown = append(shown, text)
-		if p.match(ctx, resource) {
+		if p.matchResourceValue(ctx, resource) {
 			if st.notResource {
 				return Check{Reason: fmt.Sprintf("%q is excluded by NotResource %q", resource, text)}
 			}

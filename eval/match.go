@@ -48,7 +48,7 @@ func (st *statement) matchResource(ctx *Context, resource string) bool {
 			}
 			continue
 		}
-		if p.match(ctx, resource) {
+		if p.matchResourceValue(ctx, resource) {
 			return !st.notResource
 		}
 	}
@@ -58,8 +58,23 @@ func (st *statement) matchResource(ctx *Context, resource string) bool {
 // unresolved reports whether a Resource or NotResource entry cannot be
 // resolved into a pattern for this request: a policy variable in it has
 // no value (and no default).
+// A pattern of fewer than six fields counts as unresolved too: with its
+// missing fields empty it matches no ARN, and as a NotResource entry of an
+// Allow it would exempt nothing and so grant every resource.
 func (p *arnPattern) unresolved(ctx *Context) bool {
-	return !p.resolvable(ctx)
+	return p.short || !p.resolvable(ctx)
+}
+
+// matchResourceValue is match for a request's resource: a value that is
+// not an ARN (the resource "*") matches only the pattern "*".
+func (p *arnPattern) matchResourceValue(ctx *Context, resource string) bool {
+	if p.any {
+		return true
+	}
+	if _, ok := arn.Split(resource); !ok {
+		return false
+	}
+	return p.match(ctx, resource)
 }
 
 // matchPrincipal reports how the statement's Principal/NotPrincipal
