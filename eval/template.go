@@ -360,8 +360,8 @@ func (t *template) text(ctx *Context) (s string, ok bool) {
 
 // arnPattern is a compiled Resource/NotResource value or ArnLike value.
 type arnPattern struct {
-	src   string
-	any   bool        // the bare "*"
+	src string
+	any bool // the bare "*"
 	// short records a pattern of fewer than six fields, whose missing
 	// fields are empty (see package arn): it matches no ARN.
 	short bool
