@@ -47,6 +47,11 @@
 //   - NotPrincipal excepts a caller only when it is listed with every
 //     identity IAM may evaluate it as: a user with its account, a role
 //     session with its role and account (spec §1.5).
+//   - A Deny with NotPrincipal "will always deny any IAM principal that
+//     has a permissions boundary policy attached, regardless of the values
+//     specified in the NotPrincipal element" (IAM User Guide,
+//     NotPrincipal): a user, role or session with a PermissionsBoundary in
+//     the set is never excepted by it.
 //   - A resource-based policy statement without Principal applies to
 //     nobody. WithType(Resource) rejects it at compile time instead.
 //

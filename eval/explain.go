@@ -207,7 +207,7 @@ type tracer struct {
 }
 
 // policy evaluates every statement of pol in order and records it.
-func (t *tracer) policy(e *evaluator, pol *Policy, typ PolicyType, index, level int, checkPrincipal bool) policyResult {
+func (t *tracer) policy(e *evaluator, pol *Policy, typ PolicyType, index, level int, checkPrincipal pcheck) policyResult {
 	res := policyResult{denyStmt: -1, allowStmt: -1}
 	pt := PolicyTrace{PolicyType: typ, Policy: pol.name, PolicyIndex: index, Level: level}
 	r := e.r
@@ -225,8 +225,8 @@ func (t *tracer) policy(e *evaluator, pol *Policy, typ PolicyType, index, level 
 		tr.Resource = st.traceResource(r.Context, r.Resource)
 		applies := tr.Action.Matched && tr.Resource.Matched
 		g := grantDirect
-		if checkPrincipal {
-			c, pg := st.tracePrincipal(&r.Principal)
+		if checkPrincipal != skipPrincipal {
+			c, pg := st.tracePrincipal(&r.Principal, checkPrincipal)
 			tr.Principal = &c
 			g = pg
 			applies = applies && c.Matched
@@ -323,12 +323,15 @@ func (st *statement) traceResource(ctx *Context, resource string) Check {
 	return Check{Reason: fmt.Sprintf("%q matches none of %s [%s]", resource, elem, strings.Join(shown, ", "))}
 }
 
-func (st *statement) tracePrincipal(p *Principal) (Check, grant) {
+func (st *statement) tracePrincipal(p *Principal, c pcheck) (Check, grant) {
 	if st.principal == nil {
 		return Check{Reason: "the statement has no Principal element, so it grants or denies nobody in a resource-based policy"}, grantNone
 	}
-	g := st.principal.match(p)
+	g := st.principalGrant(p, c)
 	who := p.DisplayARN()
+	if c == checkWithBoundary && st.deny && st.principal.not {
+		return Check{Matched: true, Reason: fmt.Sprintf("%s has a permissions boundary, and a Deny with NotPrincipal always denies such a principal, whatever NotPrincipal lists", who)}, g
+	}
 	elem := "Principal"
 	if st.principal.not {
 		elem = "NotPrincipal"
