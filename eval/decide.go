@@ -147,7 +147,7 @@ func (s *PolicySet) decide(r *Request, tr *tracer) outcome {
 	// and RCP level.
 	var scpFail, rcpFail stmtRef
 	scpFail.level, rcpFail.level = -1, -1
-	if len(s.SCPs) > 0 && iam && !r.PrincipalInManagementAccount {
+	if len(s.SCPs) > 0 && iam && !r.PrincipalInManagementAccount && !p.IsServiceLinkedRole() {
 		for lv, level := range s.SCPs {
 			allowed := false
 			for i, pol := range level {

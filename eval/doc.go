@@ -33,7 +33,10 @@
 // resource-based policy. SCPs do not apply to the management account
 // (Request.PrincipalInManagementAccount), nor RCPs to its resources
 // (Request.ResourceInManagementAccount), nor either to service principals;
-// SCPs do not apply to anonymous callers.
+// SCPs do not apply to anonymous callers, nor to service-linked roles
+// ("SCPs do not affect any service-linked role", Organizations guide): a
+// role whose path is /aws-service-role/, or a session of it whose role
+// ARN is known (Principal.IsServiceLinkedRole).
 //
 // Decisions where the documents leave room, as made here:
 //

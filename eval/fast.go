@@ -50,7 +50,7 @@ func (s *PolicySet) decideFast(q *request) Decision {
 	// Steps 1-3: explicit denies everywhere, and the allow of every SCP
 	// and RCP level. Any explicit deny decides at once.
 	orgFail := false
-	if len(s.SCPs) > 0 && iam && !r.PrincipalInManagementAccount {
+	if len(s.SCPs) > 0 && iam && !r.PrincipalInManagementAccount && !p.IsServiceLinkedRole() {
 		if s.levelsDeny(q, s.SCPs, skipPrincipal, &orgFail) {
 			return ExplicitDeny
 		}
