@@ -225,8 +225,8 @@ func (s *PolicySet) decide(r *Request, tr *tracer) outcome {
 	// Steps 2-3: every RCP and SCP level must allow. "If there is no
 	// applicable Allow statement, the request is explicitly denied, even
 	// if the denial is implicit" (spec §3.2): a level without an allow is
-	// an ExplicitDeny, reported as "an explicit deny in a service control
-	// policy", as AWS words it.
+	// an ExplicitDeny, explained as "because no service control policy
+	// allows the ... action", naming the level.
 	if rcpFail.level >= 0 {
 		return outcome{decision: ExplicitDeny, typ: RCP, by: rcpFail}
 	}

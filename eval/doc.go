@@ -41,9 +41,11 @@
 // Decisions where the documents leave room, as made here:
 //
 //   - A level of SCPs or RCPs with no applicable Allow is an ExplicitDeny:
-//     "the request is explicitly denied, even if the denial is implicit",
-//     and the message says "with an explicit deny in a service control
-//     policy".
+//     "the request is explicitly denied, even if the denial is implicit".
+//     No statement denied, so the explanation says what AWS says, "because
+//     no service control policy allows the X action" (or "no resource
+//     control policy"), and DecidedBy names the level rather than a
+//     statement.
 //   - The identity-based-policy cell for a same-account resource policy
 //     that names a role (UNCONFIRMED): the grant replaces the identity
 //     allow; the boundary and session policies still limit it.

@@ -22,8 +22,11 @@ type Explanation struct {
 	// with the explicit deny, the one whose allow was missing, or the one
 	// that allowed.
 	DecidingPolicyType PolicyType `json:"decidingPolicyType"`
-	// DecidedBy is the deciding statement; nil when a policy type's allow
-	// was missing.
+	// DecidedBy is the deciding statement. For an SCP or RCP level without
+	// an applicable Allow (an ExplicitDeny that no statement made) it
+	// names the level: PolicyType and Level set, PolicyIndex and
+	// Statement -1. It is nil when another policy type's allow was
+	// missing.
 	DecidedBy *StatementRef  `json:"decidedBy,omitempty"`
 	Request   RequestSummary `json:"request"`
 	// Policies traces every policy evaluated, in evaluation order.
@@ -137,6 +140,10 @@ func (s *PolicySet) Explain(r *Request) *Explanation {
 			Column:      st.Span.Start.Column,
 		}
 	}
+	if out.by.pol == nil && out.by.level >= 0 {
+		// An SCP or RCP level without an applicable Allow: name the level.
+		x.DecidedBy = &StatementRef{PolicyType: out.by.typ, PolicyIndex: -1, Level: out.by.level, Statement: -1}
+	}
 	x.Message = message(r, out, x.DecidedBy)
 	return x
 }
@@ -156,6 +163,12 @@ func message(r *Request, out outcome, by *StatementRef) string {
 		fmt.Fprintf(&sb, " on resource: %s", r.Resource)
 	}
 	switch {
+	case out.decision == ExplicitDeny && out.by.pol == nil && out.by.level >= 0:
+		// "If there is no applicable Allow statement, the request is
+		// explicitly denied, even if the denial is implicit": the
+		// decision is an explicit deny, but no statement denied, and AWS
+		// words it "because no service control policy allows ...".
+		fmt.Fprintf(&sb, " because no %s allows the %s action", out.typ.noAllowPhrase(), r.Action)
 	case out.decision == ExplicitDeny:
 		fmt.Fprintf(&sb, " with an explicit deny in %s", out.typ.denyPhrase())
 	default:
