@@ -122,6 +122,16 @@ type parsedARN struct {
 	n                                                     int // number of fields found
 }
 
+// offsets returns the byte offset of each field in the value.
+func (a *parsedARN) offsets() [6]int {
+	var off [6]int
+	fields := [...]string{a.prefix, a.partition, a.service, a.region, a.account, a.resource}
+	for i := 1; i < 6; i++ {
+		off[i] = off[i-1] + len(fields[i-1]) + 1
+	}
+	return off
+}
+
 func splitARN(s string) parsedARN {
 	f := strings.SplitN(s, ":", 6)
 	p := parsedARN{n: len(f)}

@@ -117,7 +117,9 @@ var ruleTable = []*Rule{
 	rule(aa, Error, "ARN_REGION_NOT_ALLOWED", "ARN Region not allowed", "Remove the Region from the ARN: the service is global."),
 	rule(aa, Error, "INVALID_ARN_ACCOUNT", "Invalid ARN account", "Use a 12-digit account ID or a wildcard."),
 	rule(aa, Error, "INVALID_ARN_PREFIX", "Invalid ARN prefix", `Start the ARN with "arn:".`),
-	rule(aa, Error, "INVALID_ARN_REGION", "Invalid ARN Region", "Use a Region code such as us-east-1, or a wildcard."),
+	rule(aa, Error, "INVALID_ARN_REGION", "Invalid ARN Region", "Use a Region code of the ARN's partition, such as us-east-1, or a wildcard."),
+	rule(aa, Error, "INVALID_ARN_RESOURCE", "Invalid ARN resource", "Write the resource part in one of the ARN formats of the service's resource types (see the Service Authorization Reference)."),
+	rule(aa, Error, "MISSING_ARN_ACCOUNT", "Missing ARN account", "Add the 12-digit account ID, or * for every account: the resource type's ARNs have one."),
 	rule(aa, Error, "INVALID_ARN_SERVICE_CASE", "Invalid ARN service case", "Write the service prefix of the ARN in lowercase."),
 	rule(aa, Error, "INVALID_PARTITION", "Invalid partition", "Use aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f or aws-eusc."),
 	rule(aa, Error, "MISSING_ARN_FIELD", "Missing ARN field", "Write the ARN as arn:partition:service:region:account:resource."),
@@ -230,6 +232,9 @@ var ruleTable = []*Rule{
 	rule(aa, Warning, "CREATE_SLR_WITH_STAR_IN_RESOURCE", "Create SLR with star in resource", "Name the service-linked roles in Resource or add an iam:AWSServiceName condition."),
 	rule(aa, Warning, "CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE", "Create SLR with star in action and resource", "Name the service-linked roles in Resource or add an iam:AWSServiceName condition."),
 	rule(aa, Warning, "CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", "Create SLR with star in resource and NotAction", "Name the service-linked roles in Resource or add an iam:AWSServiceName condition."),
+
+	// Beyond Access Analyzer: the linters security teams run.
+	rule(ConnectIAM, Warning, "PLACEHOLDER_IN_ARN", "Placeholder in ARN", "Replace the documentation placeholder (region, account-id, ${Region}, <name>) with the real value, or * for any."),
 
 	// parliament's extra checks.
 	rule(Parliament, SecurityWarning, "PRIVILEGE_ESCALATION", "Privilege escalation", "Remove one of the actions of the combination, or restrict their resources."),
