@@ -28,7 +28,7 @@ func (c *checker) checkPlaceholders(vp path, v *policy.String, a parsedARN, off 
 		f := fields[i]
 		ph := ""
 		switch {
-		case i != 5 && placeholderFields[strings.ToLower(f)]:
+		case (i == 1 || i == 3 || i == 4) && placeholderFields[strings.ToLower(f)]:
 			ph = f
 		case strings.HasPrefix(f, "<") && strings.Contains(f, ">"):
 			ph = f[:strings.IndexByte(f, '>')+1]

@@ -182,8 +182,8 @@ var ruleTable = []*Rule{
 	rule(aa, Error, "UNSUPPORTED_GLOBAL_CONDITION_KEY", "Unsupported global condition key", "Use aws:PrincipalArn or aws:SourceArn instead of aws:ARN."),
 	rule(aa, Error, "PRIVATE_IP_ADDRESS", "Private IP address", "Use aws:VpcSourceIp for private addresses: aws:SourceIp holds public addresses only."),
 	rule(aa, Error, "PRIVATE_NOT_IP_ADDRESS", "Private NotIpAddress", "Use aws:VpcSourceIp for private addresses: aws:SourceIp holds public addresses only."),
-	rule(aa, Warning, "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", "Unsupported action for condition key", "Use the key with actions that support it, or move those actions to another statement."),
-	rule(aa, Warning, "MISSING_ACTION_FOR_CONDITION_KEY", "Missing action for condition key", "Add the action the key applies to, or remove the condition."),
+	rule(aa, Error, "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", "Unsupported action for condition key", "Use the key with actions that support it, or move those actions to another statement."),
+	rule(aa, Error, "MISSING_ACTION_FOR_CONDITION_KEY", "Missing action for condition key", "Add the action the key applies to, or remove the condition."),
 	rule(aa, Error, "UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL", "Unsupported condition key for service principal", "Use aws:SourceArn, aws:SourceAccount or aws:SourceOrgID: service principals have no principal tags or ARN."),
 	rule(aa, SecurityWarning, "FORALLVALUES_WITH_SINGLE_VALUED_KEY", "ForAllValues with single valued key", "Remove ForAllValues: with a single-valued key it also matches requests without the key."),
 	rule(aa, Warning, "INVALID_DATE_VALUE", "Invalid date value", "Write dates as YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ or epoch seconds."),
@@ -191,7 +191,7 @@ var ruleTable = []*Rule{
 	rule(aa, Warning, "TYPE_MISMATCH", "Type mismatch", "Use an operator of the key's type."),
 	rule(aa, Warning, "TYPE_MISMATCH_BOOLEAN", "Type mismatch Boolean", `Use "true" or "false".`),
 	rule(aa, Warning, "TYPE_MISMATCH_DATE", "Type mismatch date", "Use an ISO 8601 date or epoch seconds."),
-	rule(aa, Warning, "TYPE_MISMATCH_IP_RANGE", "Type mismatch IP range", "Use an IPv4 or IPv6 address or CIDR range."),
+	rule(aa, Error, "TYPE_MISMATCH_IP_RANGE", "Type mismatch IP range", "Use an IPv4 or IPv6 address or CIDR range."),
 	rule(aa, Warning, "TYPE_MISMATCH_NUMBER", "Type mismatch number", "Use an integer or decimal number."),
 	rule(aa, Warning, "TYPE_MISMATCH_STRING", "Type mismatch string", "Use a base64-encoded value with BinaryEquals."),
 	rule(aa, SecurityWarning, "DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", "Deny with unsupported tag condition key for service", "The service ignores this tag key, so the Deny never applies to it: use another condition."),
@@ -208,6 +208,11 @@ var ruleTable = []*Rule{
 	rule(aa, Suggestion, "PRIVATE_IP_ADDRESS_SUBSET", "Private IP address subset", "Move the private ranges to an aws:VpcSourceIp condition."),
 	rule(aa, Suggestion, "PRIVATE_NOT_IP_ADDRESS_SUBSET", "Private NotIpAddress subset", "Move the private ranges to an aws:VpcSourceIp condition."),
 	rule(aa, Suggestion, "REDUNDANT_CONDITION_VALUE_NUM", "Redundant condition value num", "Keep one value: with a less/greater-than operator only the widest value matters."),
+	rule(aa, SecurityWarning, "MISSING_PAIRED_CONDITION_KEYS", "Missing paired condition keys", "Add the paired key to the same condition block: aws:SourceAccount (or aws:SourceOrgID) with an aws:SourceArn that has no account, aws:SourceVpc or aws:SourceVpce with aws:VpcSourceIp."),
+	rule(aa, Warning, "DEPRECATED_GLOBAL_CONDITION_KEY", "Deprecated global condition key", "Use the newer condition key the finding names."),
+	rule(aa, Suggestion, "IRRELEVANT_CONDITION_KEY_IN_POLICY", "Irrelevant condition key in policy", "Remove the key: it never has a value for the requests this policy type applies to."),
+	rule(aa, Error, "INVALID_KMS_KEY_VALUE", "Invalid KMS key value", "Use a value AWS KMS defines for the key, such as SYMMETRIC_DEFAULT for kms:KeySpec."),
+	rule(aa, SecurityWarning, "WILDCARD_USAGE_TOO_PERMISSIVE", "Wildcard usage too permissive", "Name the principals, accounts or organizations: a wildcard covering every value makes the condition restrict nothing."),
 	rule(aa, Suggestion, "RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL", "Recommended condition key for service principal", "Use aws:SourceAccount/aws:SourceArn instead of aws:PrincipalAccount/aws:PrincipalArn with service principals."),
 
 	// Policy variables.
@@ -217,6 +222,8 @@ var ruleTable = []*Rule{
 	rule(aa, Error, "UNSUPPORTED_SPACE_IN_VARIABLE", "Unsupported space in variable", "Remove the space: only one space after the comma before a default value is allowed."),
 	rule(aa, Error, "EMPTY_VARIABLE", "Empty variable", "Name a condition key in ${}, or write ${$} for a literal $."),
 	rule(aa, Error, "VARIABLE_UNSUPPORTED_IN_ELEMENT", "Variable unsupported in element", "Use variables only in the resource part of ARNs and in String/ARN condition values."),
+	rule(aa, Error, "UNSUPPORTED_SYMBOL_IN_VARIABLE", "Unsupported symbol in variable", "Use only letters, digits and : / _ - . @ + = in the key of a policy variable."),
+	rule(aa, SecurityWarning, "VARIABLE_USAGE_TOO_PERMISSIVE", "Variable usage too permissive", "Use a policy variable the caller cannot set (aws:PrincipalTag/..., aws:username), not one from the request (aws:RequestTag/..., s3:prefix)."),
 	rule(aa, Error, "VARIABLE_UNSUPPORTED_IN_VERSION", "Variable unsupported in version", `Set "Version": "2012-10-17": under 2008-10-17 variables are literal text.`),
 
 	// Security warnings and general warnings on sensitive actions.
