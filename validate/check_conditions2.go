@@ -112,10 +112,10 @@ var kmsKeyValues = map[string][]string{
 	"kms:keyagreementalgorithm": {"ECDH"},
 	"kms:wrappingalgorithm": {"RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_1",
 		"RSA_AES_KEY_WRAP_SHA_256", "SM2PKE"},
-	"kms:wrappingkeyspec":     {"RSA_2048", "RSA_3072", "RSA_4096", "SM2"},
-	"kms:expirationmodel":     {"KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"},
-	"kms:multiregionkeytype":  {"PRIMARY", "REPLICA"},
-	"kms:keymaterialtype":     {"CURRENT", "NEW"},
+	"kms:wrappingkeyspec":      {"RSA_2048", "RSA_3072", "RSA_4096", "SM2"},
+	"kms:expirationmodel":      {"KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"},
+	"kms:multiregionkeytype":   {"PRIMARY", "REPLICA"},
+	"kms:keymaterialtype":      {"CURRENT", "NEW"},
 	"kms:rotationperiodindays": nil, // numeric: not an enumeration
 }
 
