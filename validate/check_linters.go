@@ -65,3 +65,89 @@ func catalogPlaceholder(s string) string {
 		s = s[i+j+1:]
 	}
 }
+
+// destructivePrefixes begin the names of actions that destroy resources
+// or data.
+var destructivePrefixes = []string{"delete", "terminate", "remove", "destroy", "purge", "disassociate", "detach", "disable", "stop"}
+
+// checkLinters runs the beyond-Access-Analyzer checks on an Allow
+// statement of an identity-side policy.
+func (c *checker) checkLinters(s *stmt) {
+	if s.Effect != policy.Allow || s.EffectNode == nil || s.Action == nil || s.Resource == nil {
+		return
+	}
+	unconditioned := len(s.Conditions) == 0 && zeroPos(s.ConditionKey.Start)
+	if s.Resource.Not {
+		c.checkNotResourceAllow(s)
+		return
+	}
+	star := false
+	for _, v := range s.Resource.Values {
+		star = star || v.Kind == policy.KindString && v.Text == "*"
+	}
+	if !star || !unconditioned || s.Action.Not {
+		return
+	}
+	ap := s.elem("Action")
+	for i := range s.Action.Values {
+		v := &s.Action.Values[i]
+		svc, name, _ := strings.Cut(v.Text, ":")
+		switch {
+		case v.Text == "*" || v.Text == "*:*":
+			c.report("FULL_ADMIN_ACCESS", valuePath(ap, s.Action.IsArray, i), v.Span, "The statement allows every action (\"*\") on every resource without a condition: full administrator access. Grant only the actions and resources needed.")
+		case name == "*" && svc != "" && !hasGlob(svc):
+			c.report("FULL_SERVICE_ACCESS", valuePath(ap, s.Action.IsArray, i), v.Span, "The statement allows every action of "+svc+" ("+quote(v.Text)+") on every resource without a condition, including its permissions-management and destructive actions. Grant only the actions and resources needed.")
+		}
+	}
+	if s.c.v.cat == nil {
+		return
+	}
+	var perms, destroy []string
+	for _, ar := range s.catalogActions() {
+		switch {
+		case accessLevelIncludes(ar.def.AccessLevel, "Permissions management"):
+			perms = append(perms, ar.full)
+		case accessLevelIncludes(ar.def.AccessLevel, "Write") && hasAnyPrefix(ar.lname, destructivePrefixes):
+			destroy = append(destroy, ar.full)
+		}
+	}
+	if len(perms) > 0 {
+		c.report("PERMISSIONS_MANAGEMENT_ON_ALL_RESOURCES", s.path.key("Action"), s.Action.Key, "The statement allows permissions-management actions on every resource without a condition: "+listSome(perms, 5)+". Whoever holds them can change who has access. Name the resources or add conditions.")
+	}
+	if len(destroy) > 0 {
+		c.report("DESTRUCTIVE_ACTION_ON_ALL_RESOURCES", s.path.key("Action"), s.Action.Key, "The statement allows destructive actions on every resource without a condition: "+listSome(destroy, 5)+". Name the resources or add conditions.")
+	}
+}
+
+// checkNotResourceAllow reports Allow with NotResource on actions other
+// than iam:PassRole and iam:CreateServiceLinkedRole, which have their own
+// Access Analyzer codes.
+func (c *checker) checkNotResourceAllow(s *stmt) {
+	for _, v := range s.Action.Values {
+		lv := strings.ToLower(v.Text)
+		if lv != "iam:passrole" && lv != "iam:createservicelinkedrole" {
+			c.report("NOTRESOURCE_WITH_ALLOW", s.path.key("NotResource"), s.Resource.Key, "Allow with NotResource allows the actions on every resource not listed, including resources created later and in other services' namespaces. List the resources in Resource instead.")
+			return
+		}
+	}
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// accessLevelIncludes reports whether an access level as the data states
+// it ("Permissions management, Write") includes level.
+func accessLevelIncludes(l, level string) bool {
+	for _, part := range strings.Split(l, ",") {
+		if strings.EqualFold(strings.TrimSpace(part), level) {
+			return true
+		}
+	}
+	return false
+}

@@ -115,6 +115,19 @@ func (c *checker) checkParliament(s *stmt) {
 	}
 	for i := range s.Action.Values {
 		v := &s.Action.Values[i]
+		if hasGlob(v.Text) {
+			// A wildcard action that includes sensitive ones.
+			var hit []string
+			for _, a := range sensitiveDataActions {
+				if globMatch(strings.ToLower(v.Text), strings.ToLower(a)) {
+					hit = append(hit, a)
+				}
+			}
+			if len(hit) > 0 {
+				c.report("SENSITIVE_ACCESS", valuePath(s.elem("Action"), s.Action.IsArray, i), v.Span, "The action "+quote(v.Text)+" includes "+listSome(hit, 4)+", which read secrets or customer data, and the statement allows it on every resource. Name the actions and the resources.")
+			}
+			continue
+		}
 		for _, a := range sensitiveDataActions {
 			if strings.EqualFold(v.Text, a) {
 				c.report("SENSITIVE_ACCESS", valuePath(s.elem("Action"), s.Action.IsArray, i), v.Span, "The statement allows "+a+", which reads secrets or customer data, on every resource. Name the resources in Resource.")

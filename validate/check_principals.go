@@ -36,6 +36,16 @@ func (c *checker) checkPrincipals(s *stmt) {
 		}
 	}
 	pp := s.elem(name)
+	if !pr.Not && s.Effect == policy.Allow && s.EffectNode != nil && len(s.Conditions) == 0 && zeroPos(s.ConditionKey.Start) {
+		if where, sp, ok := everyonePrincipal(pr, pp); ok {
+			switch c.v.opts.PolicyType {
+			case RoleTrustPolicy:
+				c.report("ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL", where, sp, "The role trust policy lets every principal (\"*\"), anonymous callers and every AWS account included, assume the role without a condition. Name the principals that may assume it, or restrict \"*\" with a condition such as aws:PrincipalOrgID or aws:PrincipalArn.")
+			case ResourcePolicy:
+				c.report("PUBLIC_RESOURCE_POLICY", where, sp, "The statement allows every principal (\"*\"), anonymous callers and every AWS account included, without a condition: the resource is public. Name the principals, or add a condition such as aws:PrincipalOrgID, aws:SourceAccount or aws:SourceVpce.")
+			}
+		}
+	}
 	if pr.Wildcard {
 		return
 	}
@@ -169,4 +179,23 @@ func (c *checker) checkServicePrincipalConditions(s *stmt) {
 	if !restricted && s.Effect == policy.Allow && s.EffectNode != nil {
 		c.report("RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", s.path.key("Principal"), s.Principal.Key, "The statement allows a service principal without an aws:SourceArn, aws:SourceAccount or aws:SourceOrgID condition, so the service can act on behalf of any account (confused deputy). Add one of these conditions.")
 	}
+}
+
+// everyonePrincipal reports whether the Principal element names everyone:
+// "*" or {"AWS": "*"}, with where the "*" is.
+func everyonePrincipal(pr *policy.Principal, pp path) (path, policy.Span, bool) {
+	if pr.Wildcard {
+		return pp, pr.Key, true
+	}
+	for _, e := range pr.Entries {
+		if e.Type.Text != "AWS" {
+			continue
+		}
+		for i := range e.Values {
+			if e.Values[i].Kind == policy.KindString && e.Values[i].Text == "*" {
+				return valuePath(pp.val("AWS"), e.IsArray, i), e.Values[i].Span, true
+			}
+		}
+	}
+	return nil, policy.Span{}, false
 }

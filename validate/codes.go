@@ -241,6 +241,12 @@ var ruleTable = []*Rule{
 	rule(aa, Warning, "CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", "Create SLR with star in resource and NotAction", "Name the service-linked roles in Resource or add an iam:AWSServiceName condition."),
 
 	// Beyond Access Analyzer: the linters security teams run.
+	rule(ConnectIAM, SecurityWarning, "FULL_ADMIN_ACCESS", "Full administrator access", `Grant only the actions and resources needed: "Action": "*" on "Resource": "*" without a condition is full administrator access (Security Hub IAM.1).`),
+	rule(ConnectIAM, SecurityWarning, "FULL_SERVICE_ACCESS", "Full service access", `Name the actions: "service:*" on "Resource": "*" without a condition grants every action of the service (AWS Config iam-policy-no-statements-with-full-access, Security Hub IAM.21).`),
+	rule(ConnectIAM, SecurityWarning, "PERMISSIONS_MANAGEMENT_ON_ALL_RESOURCES", "Permissions management on all resources", "Name the resources or add conditions: permissions-management actions on every resource let the holder change who has access (Cloudsplaining, parliament's PERMISSIONS_MANAGEMENT_ACTIONS)."),
+	rule(ConnectIAM, Warning, "DESTRUCTIVE_ACTION_ON_ALL_RESOURCES", "Destructive action on all resources", "Name the resources or add conditions: delete, terminate and similar actions on every resource can destroy any of them."),
+	rule(ConnectIAM, Warning, "NOTRESOURCE_WITH_ALLOW", "NotResource with Allow", "List the resources in Resource: Allow with NotResource allows every resource not listed (parliament's NOTRESOURCE_WITH_ALLOW)."),
+	rule(ConnectIAM, SecurityWarning, "PUBLIC_RESOURCE_POLICY", "Public resource policy", `Name the principals instead of "*", or add a condition (aws:PrincipalOrgID, aws:SourceAccount, aws:SourceVpce) that limits who the statement applies to.`),
 	rule(ConnectIAM, Warning, "PLACEHOLDER_IN_ARN", "Placeholder in ARN", "Replace the documentation placeholder (region, account-id, ${Region}, <name>) with the real value, or * for any."),
 
 	// parliament's extra checks.

@@ -360,6 +360,10 @@ func (c *checker) checkStatement(s *stmt) {
 	}
 	c.checkSensitive(s)
 	c.checkParliament(s)
+	if c.v.opts.PolicyType == IdentityPolicy {
+		// Boundaries and session policies only limit: "*" there grants nothing.
+		c.checkLinters(s)
+	}
 }
 
 // elementPath returns the path of a statement element's value.
