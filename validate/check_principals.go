@@ -81,7 +81,7 @@ func (c *checker) checkPrincipals(s *stmt) {
 			case "Federated":
 				switch c.v.opts.PolicyType {
 				case ResourcePolicy, ResourceControlPolicy:
-					c.report("FEDERATED_PRINCIPAL_NOT_SUPPORTED", vp, v.Span, "A "+humanType(c.v.opts.PolicyType)+" does not support federated principals such as "+quote(t)+": name the role that the federated users assume.")
+					c.report("FEDERATED_PRINCIPAL_NOT_SUPPORTED", vp, v.Span, capitalize(article(humanType(c.v.opts.PolicyType)))+" "+humanType(c.v.opts.PolicyType)+" does not support federated principals such as "+quote(t)+": name the role that the federated users assume.")
 				case RoleTrustPolicy:
 					if !samlProvider.MatchString(t) && !oidcProvider.MatchString(t) && !webIdentityProviders[t] {
 						c.report("INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY", vp, v.Span, "The federated principal "+quote(t)+" is not a SAML provider ARN (arn:aws:iam::ACCOUNT:saml-provider/NAME), an OIDC provider ARN (arn:aws:iam::ACCOUNT:oidc-provider/HOST) or one of cognito-identity.amazonaws.com, www.amazon.com, graph.facebook.com, accounts.google.com.")

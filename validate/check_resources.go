@@ -121,10 +121,17 @@ func (c *checker) checkARNType(vp path, v *policy.String, a parsedARN, off [6]in
 	res := policyGlob(a.resource)
 	var fits []*resInfo
 	for _, ri := range si.resList {
+		if ri.pattern.ok && ri.pattern.service == si.prefix && globIntersect(res, ri.pattern.resource) {
+			fits = append(fits, ri)
+		}
+	}
+	if len(fits) == 0 {
 		// A resource part may stop before the format's last segments
 		// (stack/NAME for stack/${StackName}/${Id}).
-		if ri.pattern.ok && ri.pattern.service == si.prefix && (globIntersect(res, ri.pattern.resource) || globIntersect(res+"/"+string(rune(wAny)), ri.pattern.resource)) {
-			fits = append(fits, ri)
+		for _, ri := range si.resList {
+			if ri.pattern.ok && ri.pattern.service == si.prefix && globIntersect(res+"/"+string(rune(wAny)), ri.pattern.resource) {
+				fits = append(fits, ri)
+			}
 		}
 	}
 	// Only a resource part written out in full is judged: a pattern with
