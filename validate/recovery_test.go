@@ -111,8 +111,8 @@ func TestNoKnockOnFindings(t *testing.T) {
 func TestMessagesAndLocations(t *testing.T) {
 	tests := []struct {
 		name, policyType, src, code string
-		line, col               int
-		contains                string
+		line, col                   int
+		contains                    string
 	}{
 		{"a trust policy validated as identity suggests --policy-type trust", "identity",
 			`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}`,
