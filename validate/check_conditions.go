@@ -340,8 +340,15 @@ func dateForm(s string) dateKind {
 			return datePartial
 		}
 	}
+	// The shape of a date with a day or month that does not exist
+	// (2026-02-30, 2026-13-01): it might not resolve as expected.
+	if dateShapeRE.MatchString(s) {
+		return datePartial
+	}
 	return dateInvalid
 }
+
+var dateShapeRE = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$`)
 
 // parseIPRange parses an address or CIDR range as IAM accepts them.
 func parseIPRange(s string) (netip.Prefix, error) {

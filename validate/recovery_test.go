@@ -168,3 +168,26 @@ func TestMessagesAndLocations(t *testing.T) {
 		t.Errorf("a conditioned \"*\" in a trust policy reported: %s", codesOf(got))
 	}
 }
+
+// TestDateValues checks which date values are INVALID_DATE_VALUE (they
+// parse but might not resolve as expected) and which TYPE_MISMATCH_DATE.
+func TestDateValues(t *testing.T) {
+	v := validatorFor(t, "identity")
+	for _, tc := range []struct{ value, code string }{
+		{"2026-02-30", "INVALID_DATE_VALUE"},
+		{"2026-13-01T00:00:00Z", "INVALID_DATE_VALUE"},
+		{"2030-01", "INVALID_DATE_VALUE"},
+		{"2026-11-22T10:00:00", "INVALID_DATE_VALUE"},
+		{"next tuesday", "TYPE_MISMATCH_DATE"},
+		{"2026-11-22", ""},
+		{"2026-11-22T10:00:00Z", ""},
+		{"1795000000", ""},
+	} {
+		got := v.Validate([]byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "connect:DescribeUser", "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTime": "` + tc.value + `"}}}]}`))
+		for _, code := range []string{"INVALID_DATE_VALUE", "TYPE_MISMATCH_DATE"} {
+			if hasCode(got, code) != (code == tc.code) {
+				t.Errorf("%q: got %s, want %q", tc.value, codesOf(got), tc.code)
+			}
+		}
+	}
+}
