@@ -206,3 +206,40 @@ func TestConcurrentDecisions(t *testing.T) {
 		}
 	}
 }
+
+// TestOrgLevelWithoutAllowNamesLevel checks the explanation of an SCP or
+// RCP level without an applicable Allow: an ExplicitDeny that no
+// statement made, decided by the level.
+func TestOrgLevelWithoutAllowNamesLevel(t *testing.T) {
+	p, err := ParsePrincipal(userA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := NewContext()
+	p.AddToContext(ctx)
+	req := &Request{Principal: p, Action: "connect:DescribeUser", Resource: resourceA, Context: ctx}
+	for _, tc := range []struct {
+		name string
+		set  *PolicySet
+		typ  PolicyType
+		msg  string
+	}{
+		{"scp", &PolicySet{Identity: []*Policy{compilePolicy(t, "id", allowAll)}, SCPs: [][]*Policy{{compilePolicy(t, "root", allowAll)}, {compilePolicy(t, "ou", allowOther)}}},
+			SCP, "because no service control policy allows the connect:DescribeUser action"},
+		{"rcp", &PolicySet{Identity: []*Policy{compilePolicy(t, "id", allowAll)}, RCPs: [][]*Policy{{compilePolicy(t, "root", `{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}}`)}, {}}},
+			RCP, "because no resource control policy allows the connect:DescribeUser action"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x := tc.set.Explain(req)
+			if x.Decision != ExplicitDeny || tc.set.Decide(req) != ExplicitDeny {
+				t.Fatalf("decision %s (Decide %s), want ExplicitDeny", x.Decision, tc.set.Decide(req))
+			}
+			if x.DecidedBy == nil || x.DecidedBy.PolicyType != tc.typ || x.DecidedBy.Level != 1 || x.DecidedBy.Statement != -1 {
+				t.Errorf("DecidedBy = %+v, want %s level 1, statement -1", x.DecidedBy, tc.typ)
+			}
+			if !strings.Contains(x.Message, tc.msg) || strings.Contains(x.Message, "explicit deny in") {
+				t.Errorf("message %q, want %q and no explicit deny by a statement", x.Message, tc.msg)
+			}
+		})
+	}
+}
