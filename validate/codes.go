@@ -212,7 +212,7 @@ var ruleTable = []*Rule{
 	rule(aa, Warning, "DEPRECATED_GLOBAL_CONDITION_KEY", "Deprecated global condition key", "Use the newer condition key the finding names."),
 	rule(aa, Suggestion, "IRRELEVANT_CONDITION_KEY_IN_POLICY", "Irrelevant condition key in policy", "Remove the key: it never has a value for the requests this policy type applies to."),
 	rule(aa, Error, "INVALID_KMS_KEY_VALUE", "Invalid KMS key value", "Use a value AWS KMS defines for the key, such as SYMMETRIC_DEFAULT for kms:KeySpec."),
-	rule(aa, SecurityWarning, "WILDCARD_USAGE_TOO_PERMISSIVE", "Wildcard usage too permissive", "Name the principals, accounts or organizations: a wildcard covering every value makes the condition restrict nothing."),
+	rule(aa, Error, "WILDCARD_USAGE_TOO_PERMISSIVE", "Wildcard usage too permissive", "Name the principals, accounts or organizations: a wildcard covering every value makes the condition restrict nothing."),
 	rule(aa, Suggestion, "RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL", "Recommended condition key for service principal", "Use aws:SourceAccount/aws:SourceArn instead of aws:PrincipalAccount/aws:PrincipalArn with service principals."),
 
 	// Policy variables.
@@ -223,7 +223,7 @@ var ruleTable = []*Rule{
 	rule(aa, Error, "EMPTY_VARIABLE", "Empty variable", "Name a condition key in ${}, or write ${$} for a literal $."),
 	rule(aa, Error, "VARIABLE_UNSUPPORTED_IN_ELEMENT", "Variable unsupported in element", "Use variables only in the resource part of ARNs and in String/ARN condition values."),
 	rule(aa, Error, "UNSUPPORTED_SYMBOL_IN_VARIABLE", "Unsupported symbol in variable", "Use only letters, digits and : / _ - . @ + = in the key of a policy variable."),
-	rule(aa, SecurityWarning, "VARIABLE_USAGE_TOO_PERMISSIVE", "Variable usage too permissive", "Use a policy variable the caller cannot set (aws:PrincipalTag/..., aws:username), not one from the request (aws:RequestTag/..., s3:prefix)."),
+	rule(aa, Error, "VARIABLE_USAGE_TOO_PERMISSIVE", "Variable usage too permissive", "Use a policy variable the caller cannot set (aws:PrincipalTag/..., aws:username), not one from the request (aws:RequestTag/..., s3:prefix)."),
 	rule(aa, Error, "VARIABLE_UNSUPPORTED_IN_VERSION", "Variable unsupported in version", `Set "Version": "2012-10-17": under 2008-10-17 variables are literal text.`),
 
 	// Security warnings and general warnings on sensitive actions.
