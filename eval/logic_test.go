@@ -243,3 +243,31 @@ func TestOrgLevelWithoutAllowNamesLevel(t *testing.T) {
 		})
 	}
 }
+
+// TestExplainUnresolvableResource checks that Explain says why an Allow
+// statement with an unresolvable or short Resource entry does not apply.
+func TestExplainUnresolvableResource(t *testing.T) {
+	p, err := ParsePrincipal(sessionA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := NewContext()
+	p.AddToContext(ctx)
+	req := &Request{Principal: p, Action: "connect:DescribeUser", Resource: resourceA, Context: ctx}
+	for _, tc := range []struct{ policy, reason string }{
+		{`{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "connect:*", "NotResource": "arn:aws:connect:*:*:instance/*/agent/${aws:username}"}}`,
+			"has a policy variable the request has no value for"},
+		{`{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "connect:*", "Resource": "arn:aws:connect:*"}}`,
+			"fewer than the six colon-separated fields"},
+	} {
+		set := &PolicySet{Identity: []*Policy{compilePolicy(t, "id", tc.policy)}}
+		x := set.Explain(req)
+		if x.Decision != ImplicitDeny {
+			t.Errorf("%s: decision %s, want ImplicitDeny", tc.policy, x.Decision)
+		}
+		rc := x.Policies[0].Statements[0].Resource
+		if rc.Matched || !strings.Contains(rc.Reason, tc.reason) || !strings.Contains(rc.Reason, "does not apply") {
+			t.Errorf("%s: resource check %+v, want unmatched with %q", tc.policy, rc, tc.reason)
+		}
+	}
+}
