@@ -89,22 +89,27 @@ func (c *checker) checkLinters(s *stmt) {
 		return
 	}
 	ap := s.elem("Action")
+	admin := false
+	fullSvc := map[string]bool{} // services granted in full: their findings say the rest
 	for i := range s.Action.Values {
 		v := &s.Action.Values[i]
 		svc, name, _ := strings.Cut(v.Text, ":")
 		switch {
 		case v.Text == "*" || v.Text == "*:*":
+			admin = true
 			c.report("FULL_ADMIN_ACCESS", valuePath(ap, s.Action.IsArray, i), v.Span, "The statement allows every action (\"*\") on every resource without a condition: full administrator access. Grant only the actions and resources needed.")
 		case name == "*" && svc != "" && !hasGlob(svc):
+			fullSvc[strings.ToLower(svc)] = true
 			c.report("FULL_SERVICE_ACCESS", valuePath(ap, s.Action.IsArray, i), v.Span, "The statement allows every action of "+svc+" ("+quote(v.Text)+") on every resource without a condition, including its permissions-management and destructive actions. Grant only the actions and resources needed.")
 		}
 	}
-	if s.c.v.cat == nil {
-		return
+	if s.c.v.cat == nil || admin {
+		return // the full-access finding already says it all
 	}
 	var perms, destroy []string
 	for _, ar := range s.catalogActions() {
 		switch {
+		case fullSvc[ar.svc.prefix]:
 		case accessLevelIncludes(ar.def.AccessLevel, "Permissions management"):
 			perms = append(perms, ar.full)
 		case accessLevelIncludes(ar.def.AccessLevel, "Write") && hasAnyPrefix(ar.lname, destructivePrefixes):
