@@ -445,7 +445,12 @@ func (p *plan) setPage(out map[string]any, next string) {
 }
 
 func (p *plan) list(ctx context.Context, c *call) (any, error) {
-	if err := p.authorizeOn(ctx, c); err != nil {
+	sf := p.searchFilter(c)
+	if len(sf.tags) > 0 {
+		if err := p.authorizeSearch(ctx, c, sf); err != nil {
+			return nil, err
+		}
+	} else if err := p.authorizeOn(ctx, c); err != nil {
 		return nil, err
 	}
 	r := p.res
@@ -466,7 +471,9 @@ func (p *plan) list(ctx context.Context, c *call) (any, error) {
 			if rec.tags, err = tx.ListResourceTags(x.ARN); err != nil {
 				return err
 			}
-			recs = append(recs, rec)
+			if sf.match(rec) {
+				recs = append(recs, rec)
+			}
 		}
 		return nil
 	})

@@ -170,8 +170,34 @@ func TestConnectWorkflows(t *testing.T) {
 	// Searches and batch reads.
 	sr, err := c.SearchRoutingProfiles(ctx, &awsconnect.SearchRoutingProfilesInput{InstanceId: inst})
 	must("SearchRoutingProfiles", err)
-	if len(sr.RoutingProfiles) == 0 {
-		t.Error("SearchRoutingProfiles found none")
+	if len(sr.RoutingProfiles) < 2 {
+		t.Errorf("SearchRoutingProfiles found %d, want the default and Billing agents", len(sr.RoutingProfiles))
+	}
+	// By tag, as a principal whose policy allows searching only with the
+	// filter Department=Test (connect:SearchTag/Department).
+	rpARN := "arn:aws:connect:us-east-1:" + account + ":instance/" + w.instance + "/routing-profile/" + w.routing
+	_, err = c.TagResource(ctx, &awsconnect.TagResourceInput{ResourceArn: aws.String(rpARN), Tags: map[string]string{"Department": "Test"}})
+	must("TagResource on the routing profile", err)
+	searcher := s.connect(s.iamPrincipal(t, "searcher", "", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"connect:SearchRoutingProfiles",`+
+		`"Resource":"*","Condition":{"StringEquals":{"connect:SearchTag/Department":"Test"}}}]}`))
+	filter := func(v string) *ctypes.RoutingProfileSearchFilter {
+		return &ctypes.RoutingProfileSearchFilter{TagFilter: &ctypes.ControlPlaneTagFilter{
+			TagCondition: &ctypes.TagCondition{TagKey: aws.String("Department"), TagValue: aws.String(v)}}}
+	}
+	sr, err = searcher.SearchRoutingProfiles(ctx, &awsconnect.SearchRoutingProfilesInput{InstanceId: inst, SearchFilter: filter("Test")})
+	must("SearchRoutingProfiles with the allowed tag filter", err)
+	if len(sr.RoutingProfiles) != 1 || aws.ToString(sr.RoutingProfiles[0].RoutingProfileId) != w.routing {
+		t.Errorf("SearchRoutingProfiles Department=Test = %+v, want only %s", sr.RoutingProfiles, w.routing)
+	}
+	_, err = searcher.SearchRoutingProfiles(ctx, &awsconnect.SearchRoutingProfilesInput{InstanceId: inst, SearchFilter: filter("Prod")})
+	wantAPIError(t, err, "AccessDeniedException", "")
+	_, err = searcher.SearchRoutingProfiles(ctx, &awsconnect.SearchRoutingProfilesInput{InstanceId: inst})
+	wantAPIError(t, err, "AccessDeniedException", "")
+	byName, err := c.SearchRoutingProfiles(ctx, &awsconnect.SearchRoutingProfilesInput{InstanceId: inst, SearchCriteria: &ctypes.RoutingProfileSearchCriteria{
+		StringCondition: &ctypes.StringCondition{FieldName: aws.String("name"), Value: aws.String("billing"), ComparisonType: ctypes.StringComparisonTypeStartsWith}}})
+	must("SearchRoutingProfiles by name", err)
+	if len(byName.RoutingProfiles) != 1 {
+		t.Errorf("SearchRoutingProfiles name STARTS_WITH billing = %d results, want 1", len(byName.RoutingProfiles))
 	}
 	_, err = c.BatchGetFlowAssociation(ctx, &awsconnect.BatchGetFlowAssociationInput{InstanceId: inst, ResourceIds: []string{"x"}})
 	must("BatchGetFlowAssociation", err)
