@@ -40,13 +40,13 @@ func TestValidation(t *testing.T) {
 	}{
 		{"username with a space", user(func(in *awsconnect.CreateUserInput) { in.Username = aws.String("a b") }), "InvalidParameterException", "Username"},
 		{"username taken, other case", user(func(in *awsconnect.CreateUserInput) { in.Username = aws.String("TAKEN") }), "DuplicateResourceException", "already exists"},
-		{"no security profiles", user(func(in *awsconnect.CreateUserInput) { in.SecurityProfileIds = []string{} }), "InvalidParameterException", "SecurityProfileIds"},
+		{"no security profiles", user(func(in *awsconnect.CreateUserInput) { in.SecurityProfileIds = []string{} }), "InvalidParameterException", "at 'securityProfileIds' failed to satisfy constraint: Member must have length greater than or equal to 1"},
 		{"eleven security profiles", user(func(in *awsconnect.CreateUserInput) {
 			in.SecurityProfileIds = nil
 			for i := 0; i < 11; i++ {
 				in.SecurityProfileIds = append(in.SecurityProfileIds, fmt.Sprint(i))
 			}
-		}), "InvalidParameterException", "1 to 10"},
+		}), "InvalidParameterException", "Member must have length less than or equal to 10"},
 		{"unknown routing profile", user(func(in *awsconnect.CreateUserInput) { in.RoutingProfileId = aws.String(missingID) }), "ResourceNotFoundException", "Routing profile " + missingID},
 		{"unknown security profile", user(func(in *awsconnect.CreateUserInput) { in.SecurityProfileIds = []string{missingID} }), "ResourceNotFoundException", "Security profile"},
 		{"password required for CONNECT_MANAGED", user(func(in *awsconnect.CreateUserInput) { in.Password = nil }), "InvalidParameterException", "Password"},
@@ -81,7 +81,7 @@ func TestValidation(t *testing.T) {
 		{"flow with an unknown type", func() error {
 			_, err := c.CreateContactFlow(ctx, &awsconnect.CreateContactFlowInput{InstanceId: inst, Name: aws.String("f"), Type: "NOPE", Content: aws.String(fixture(t, "flow.json"))})
 			return err
-		}, "InvalidParameterException", "contact flow type"},
+		}, "InvalidParameterException", "at 'type' failed to satisfy constraint: Member must satisfy enum value set"},
 		{"flow that is not JSON", func() error {
 			_, err := c.CreateContactFlow(ctx, &awsconnect.CreateContactFlowInput{InstanceId: inst, Name: aws.String("f"), Type: types.ContactFlowTypeContactFlow, Content: aws.String("{")})
 			return err
@@ -104,7 +104,7 @@ func TestValidation(t *testing.T) {
 				Config: []types.HoursOfOperationConfig{{Day: "FUNDAY", StartTime: &types.HoursOfOperationTimeSlice{Hours: aws.Int32(1), Minutes: aws.Int32(0)},
 					EndTime: &types.HoursOfOperationTimeSlice{Hours: aws.Int32(2), Minutes: aws.Int32(0)}}}})
 			return err
-		}, "InvalidParameterException", "Day"},
+		}, "InvalidParameterException", "at 'config.1.member.day'"},
 		{"quick connect without its config", func() error {
 			_, err := c.CreateQuickConnect(ctx, &awsconnect.CreateQuickConnectInput{InstanceId: inst, Name: aws.String("qc"),
 				QuickConnectConfig: &types.QuickConnectConfig{QuickConnectType: types.QuickConnectTypeQueue}})
@@ -126,7 +126,7 @@ func TestValidation(t *testing.T) {
 		{"tag a non-Connect ARN", func() error {
 			_, err := c.TagResource(ctx, &awsconnect.TagResourceInput{ResourceArn: aws.String("arn:aws:iam::" + testAccount + ":user/x"), Tags: map[string]string{"a": "b"}})
 			return err
-		}, "InvalidParameterException", "not an Amazon Connect resource ARN"},
+		}, "InvalidParameterException", "is not an ARN of connect"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

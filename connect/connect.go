@@ -43,12 +43,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/connect-iam/connect-iam/internal/text"
 	"net/http"
 	"time"
 
+	"github.com/connect-iam/connect-iam/apiservice"
 	"github.com/connect-iam/connect-iam/authz"
 	"github.com/connect-iam/connect-iam/catalog"
+	"github.com/connect-iam/connect-iam/internal/apimodel"
+	"github.com/connect-iam/connect-iam/internal/text"
 	"github.com/connect-iam/connect-iam/server"
 	"github.com/connect-iam/connect-iam/server/restjson"
 	"github.com/connect-iam/connect-iam/store"
@@ -103,11 +105,16 @@ func Operations() []string {
 	return out
 }
 
-// Register registers every Amazon Connect operation this package serves
-// on srv, with the routes of [restjson.ConnectRoutes]. It panics when a
-// required dependency is missing or an operation has no route, which are
-// programming errors.
-func Register(srv *server.Server, d Deps) {
+// Register serves every operation of AWS's Amazon Connect API model on
+// srv through the generic engine ([apiservice]), with this package's
+// hand-written behaviour for the operations in [Operations], and returns
+// what it registered. It panics when a required dependency is missing.
+func Register(srv *server.Server, d Deps) *apiservice.Served { return register(srv, d, nil) }
+
+// register is Register with the hand-written behaviour of the operations
+// in generic left to the generic engine (for the benchmark that compares
+// the two).
+func register(srv *server.Server, d Deps, generic map[string]bool) *apiservice.Served {
 	if d.Store == nil || d.Authorizer == nil {
 		panic("connect.Register: Deps.Store and Deps.Authorizer are required")
 	}
@@ -121,19 +128,51 @@ func Register(srv *server.Server, d Deps) {
 		d.NewRoleID = func() string { return store.NewID("AROA", 21) }
 	}
 	h := &handler{Deps: d}
-	routes := map[string]restjson.Route{}
-	for _, r := range restjson.ConnectRoutes {
-		routes[r.Operation] = r
-	}
+	overrides := map[string]server.RESTHandler{}
 	for name, fn := range operations {
-		r, ok := routes[name]
-		if !ok {
-			panic("connect.Register: no route for operation " + name + " in restjson.ConnectRoutes")
+		if generic[name] {
+			continue
 		}
-		srv.RegisterREST(Service, r, server.RESTHandlerFunc(func(ctx context.Context, rc *server.RESTCall) (any, error) {
+		overrides[name] = server.RESTHandlerFunc(func(ctx context.Context, rc *server.RESTCall) (any, error) {
 			return h.serve(ctx, rc, fn)
-		}))
+		})
 	}
+	return apiservice.Register(srv, apiservice.Deps{Store: d.Store, Authorizer: d.Authorizer, Catalog: d.Catalog, Now: d.Now, NewID: newID},
+		service(overrides))
+}
+
+// Served describes the operations [Register] serves, without a server.
+func Served() *apiservice.Served {
+	overrides := map[string]server.RESTHandler{}
+	for name := range operations {
+		overrides[name] = server.RESTHandlerFunc(nil)
+	}
+	return apiservice.Describe(service(overrides))
+}
+
+// service is Amazon Connect for the generic engine.
+func service(overrides map[string]server.RESTHandler) apiservice.Service {
+	return apiservice.Service{
+		SigningName: Service,
+		Prefix:      Service,
+		Models:      []apiservice.Model{{API: connectModel(), Overrides: overrides}},
+		// The reference's placeholders whose names are no request member's.
+		Aliases:     map[string]string{"FormId": "EvaluationFormId"},
+		TypeAliases: map[string]string{"UserHierarchyGroup": "hierarchy-group", "ContactFlowModule": "contact-flow-module"},
+	}
+}
+
+// connectModel returns AWS's Amazon Connect API model.
+func connectModel() *apimodel.Model { return apimodel.MustLoad("connect") }
+
+// connectError returns an Amazon Connect error with the HTTP status the
+// model gives code (400 for codes outside the model).
+func connectError(code, message string) *restjson.Error {
+	status, ok := connectModel().ErrorStatus(code)
+	if !ok {
+		status = http.StatusBadRequest
+	}
+	return &restjson.Error{Code: code, Message: message, Status: status}
 }
 
 // serve runs one operation and maps its error to Connect's.
@@ -160,17 +199,17 @@ func mapError(err error) error {
 	case errors.As(err, &re):
 		return re
 	case errors.As(err, &ad):
-		return restjson.ConnectError("AccessDeniedException", ad.Message)
+		return connectError("AccessDeniedException", ad.Message)
 	case errors.Is(err, store.ErrNotFound):
-		return restjson.ConnectError("ResourceNotFoundException", text.Sentence(err.Error()))
+		return connectError("ResourceNotFoundException", text.Sentence(err.Error()))
 	case errors.Is(err, store.ErrAlreadyExists):
-		return restjson.ConnectError("DuplicateResourceException", text.Sentence(err.Error()))
+		return connectError("DuplicateResourceException", text.Sentence(err.Error()))
 	case errors.Is(err, store.ErrConflict):
-		return restjson.ConnectError("ResourceInUseException", text.Sentence(err.Error()))
+		return connectError("ResourceInUseException", text.Sentence(err.Error()))
 	case errors.Is(err, store.ErrLimitExceeded):
-		return restjson.ConnectError("LimitExceededException", text.Sentence(err.Error()))
+		return connectError("LimitExceededException", text.Sentence(err.Error()))
 	case errors.Is(err, store.ErrInvalidArgument):
-		return restjson.ConnectError("InvalidParameterException", text.Sentence(err.Error()))
+		return connectError("InvalidParameterException", text.Sentence(err.Error()))
 	}
 	return err
 }
@@ -178,23 +217,23 @@ func mapError(err error) error {
 // Connect error constructors.
 
 func invalidParameter(format string, args ...any) error {
-	return restjson.ConnectError("InvalidParameterException", fmt.Sprintf(format, args...))
+	return connectError("InvalidParameterException", fmt.Sprintf(format, args...))
 }
 
 func invalidRequest(format string, args ...any) error {
-	return restjson.ConnectError("InvalidRequestException", fmt.Sprintf(format, args...))
+	return connectError("InvalidRequestException", fmt.Sprintf(format, args...))
 }
 
 func notFound(format string, args ...any) error {
-	return restjson.ConnectError("ResourceNotFoundException", fmt.Sprintf(format, args...))
+	return connectError("ResourceNotFoundException", fmt.Sprintf(format, args...))
 }
 
 func duplicate(format string, args ...any) error {
-	return restjson.ConnectError("DuplicateResourceException", fmt.Sprintf(format, args...))
+	return connectError("DuplicateResourceException", fmt.Sprintf(format, args...))
 }
 
 func inUse(format string, args ...any) error {
-	return restjson.ConnectError("ResourceInUseException", fmt.Sprintf(format, args...))
+	return connectError("ResourceInUseException", fmt.Sprintf(format, args...))
 }
 
 // target is one resource an action is authorized on.

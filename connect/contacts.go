@@ -127,7 +127,7 @@ func (h *handler) startOutboundVoiceContact(ctx context.Context, c *call) (any, 
 		return nil, err
 	}
 	if !ia.OutboundCallsEnabled {
-		return nil, restjson.ConnectError("DestinationNotAllowedException", "Outbound calls are disabled for instance "+inst.ID+"; enable them with UpdateInstanceAttribute OUTBOUND_CALLS.")
+		return nil, connectError("DestinationNotAllowedException", "Outbound calls are disabled for instance "+inst.ID+"; enable them with UpdateInstanceAttribute OUTBOUND_CALLS.")
 	}
 	return h.startContact(ctx, c, inst, contactAttrs{Channel: "VOICE", InitiationMethod: "OUTBOUND", Name: in.Name, Description: in.Description,
 		ContactFlowID: in.ContactFlowID, QueueID: in.QueueID, Destination: in.DestinationPhoneNumber, Source: in.SourcePhoneNumber, Attributes: in.Attributes})
@@ -252,7 +252,7 @@ func (h *handler) contactFor(ctx context.Context, c *call, action, instID, id, m
 		return o, a, err
 	}
 	if !o.found {
-		return o, a, restjson.ConnectError(missingCode, "Contact "+id+" not found in the instance; check the ContactId.")
+		return o, a, connectError(missingCode, "Contact "+id+" not found in the instance; check the ContactId.")
 	}
 	return o, a, nil
 }
@@ -323,7 +323,7 @@ func (h *handler) stopContact(ctx context.Context, c *call) (any, error) {
 		return nil, err
 	}
 	if a.DisconnectTime != nil {
-		return nil, restjson.ConnectError("ContactNotFoundException", "Contact "+in.ContactID+" has already ended.")
+		return nil, connectError("ContactNotFoundException", "Contact "+in.ContactID+" has already ended.")
 	}
 	now := restjson.Time(h.Now().UTC())
 	a.DisconnectTime = &now

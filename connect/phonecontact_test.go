@@ -93,10 +93,10 @@ func TestTagContact(t *testing.T) {
 		}, "AccessDeniedException", "connect:TagContact"},
 		{"tagger: a voice contact denied", func() error { return tag(tagger, voice.ContactId, map[string]string{"Priority": "high"}) }, "AccessDeniedException",
 			"connect:TagContact on resource: " + contactARN(voice.ContactId)},
-		{"no tags", func() error { return tag(c, task.ContactId, map[string]string{}) }, "InvalidParameterException", "Tags is required"},
+		{"no tags", func() error { return tag(c, task.ContactId, map[string]string{}) }, "InvalidParameterException", "at 'tags' failed to satisfy constraint: Member must have length greater than or equal to 1"},
 		{"seven tags", func() error {
 			return tag(c, task.ContactId, map[string]string{"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6", "g": "7"})
-		}, "InvalidParameterException", "at most 6"},
+		}, "InvalidParameterException", "Member must have length less than or equal to 6"},
 		{"missing contact", func() error {
 			return tag(c, aws.String("00000000-0000-4000-8000-000000000000"), map[string]string{"a": "1"})
 		},

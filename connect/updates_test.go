@@ -47,7 +47,7 @@ func TestUpdates(t *testing.T) {
 		{"UpdateQueueName with an empty name", func() error {
 			_, err := c.UpdateQueueName(ctx, &awsconnect.UpdateQueueNameInput{InstanceId: inst, QueueId: aws.String(w.queue), Name: aws.String("")})
 			return err
-		}, "InvalidParameterException", "Name must not be empty"},
+		}, "InvalidParameterException", "at 'name' failed to satisfy constraint: Member must have length greater than or equal to 1"},
 		{"UpdateQueueName of a missing queue", func() error {
 			_, err := c.UpdateQueueName(ctx, &awsconnect.UpdateQueueNameInput{InstanceId: inst, QueueId: aws.String("00000000-0000-4000-8000-000000000000"), Name: aws.String("x")})
 			return err
@@ -72,7 +72,7 @@ func TestUpdates(t *testing.T) {
 					StartTime: &types.HoursOfOperationTimeSlice{Hours: aws.Int32(25), Minutes: aws.Int32(0)},
 					EndTime:   &types.HoursOfOperationTimeSlice{Hours: aws.Int32(16), Minutes: aws.Int32(0)}}}})
 			return err
-		}, "InvalidParameterException", "Config[0].StartTime"},
+		}, "InvalidParameterException", "at 'config.1.member.startTime.hours' failed to satisfy constraint: Member must have value less than or equal to 23"},
 		{"UpdateContactFlowContent", func() error {
 			_, err := c.UpdateContactFlowContent(ctx, &awsconnect.UpdateContactFlowContentInput{InstanceId: inst, ContactFlowId: flow.ContactFlowId,
 				Content: aws.String(content)})

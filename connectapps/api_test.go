@@ -3,6 +3,7 @@ package connectapps
 import (
 	"context"
 	"errors"
+	"github.com/connect-iam/connect-iam/internal/apimodel"
 	"reflect"
 	"slices"
 	"sort"
@@ -65,9 +66,9 @@ func TestAppIntegrationsAPI(t *testing.T) {
 		}, outcome{"InvalidRequestException", ""}},
 		{"bad name", func() error {
 			_, err := c.CreateEventIntegration(ctx, &appintegrations.CreateEventIntegrationInput{Name: aws.String("a b"), EventBridgeBus: aws.String("default"),
-				EventFilter: &aitypes.EventFilter{Source: aws.String("s")}})
+				EventFilter: &aitypes.EventFilter{Source: aws.String("aws.partner/x")}})
 			return err
-		}, outcome{"InvalidRequestException", `Name "a b" has the character ' '; use letters, digits and "_-.".`}},
+		}, outcome{"InvalidRequestException", `1 validation error detected: Value 'a b' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9\/\._\-]+$`}},
 		{"get missing", func() error {
 			_, err := c.GetEventIntegration(ctx, &appintegrations.GetEventIntegrationInput{Name: aws.String("nope")})
 			return err
@@ -75,7 +76,7 @@ func TestAppIntegrationsAPI(t *testing.T) {
 		{"page size out of range", func() error {
 			_, err := c.ListEventIntegrations(ctx, &appintegrations.ListEventIntegrationsInput{MaxResults: aws.Int32(51)})
 			return err
-		}, outcome{"InvalidRequestException", "maxResults=51 is out of range; send a value from 1 to 50."}},
+		}, outcome{"InvalidRequestException", "1 validation error detected: Value '51' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50"}},
 		{"tag", func() error {
 			_, err := c.TagResource(ctx, &appintegrations.TagResourceInput{ResourceArn: ev("a"), Tags: map[string]string{"env": "prod"}})
 			return err
@@ -104,7 +105,7 @@ func TestAppIntegrationsAPI(t *testing.T) {
 			return err
 		}, outcome{"InvalidRequestException", ""}},
 		{"update data integration name", func() error {
-			out, err := c.CreateDataIntegration(ctx, &appintegrations.CreateDataIntegrationInput{Name: aws.String("d1"), SourceURI: aws.String("s://1"), KmsKey: aws.String("k")})
+			out, err := c.CreateDataIntegration(ctx, &appintegrations.CreateDataIntegrationInput{Name: aws.String("d1"), SourceURI: aws.String("s3://bucket-1"), KmsKey: aws.String("k")})
 			if err != nil {
 				return err
 			}
@@ -118,7 +119,7 @@ func TestAppIntegrationsAPI(t *testing.T) {
 			return err
 		}, outcome{}},
 		{"rename data integration to a taken name", func() error {
-			out, err := c.CreateDataIntegration(ctx, &appintegrations.CreateDataIntegrationInput{Name: aws.String("d3"), SourceURI: aws.String("s://3"), KmsKey: aws.String("k")})
+			out, err := c.CreateDataIntegration(ctx, &appintegrations.CreateDataIntegrationInput{Name: aws.String("d3"), SourceURI: aws.String("s3://bucket-3"), KmsKey: aws.String("k")})
 			if err != nil {
 				return err
 			}
@@ -277,7 +278,7 @@ func TestWisdomAPI(t *testing.T) {
 			return c.do("POST", "/knowledgeBases", map[string]any{"name": "x", "knowledgeBaseType": "EXTERNAL"}, nil)
 		}, outcome{"ValidationException", ""}},
 		{"bad type", func() error { return c.do("POST", "/assistants", map[string]any{"name": "x", "type": "ROBOT"}, nil) },
-			outcome{"ValidationException", `type "ROBOT" is not valid; the only assistant type is AGENT.`}},
+			outcome{"ValidationException", "1 validation error detected: Value 'ROBOT' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [AGENT]"}},
 		{"list tags", func() error {
 			var out struct {
 				Tags map[string]string `json:"tags"`
@@ -324,7 +325,7 @@ func TestProfilesAPI(t *testing.T) {
 		{"expiration out of range", func() error {
 			_, err := c.CreateDomain(ctx, &customerprofiles.CreateDomainInput{DomainName: aws.String("e"), DefaultExpirationDays: aws.Int32(2000)})
 			return err
-		}, outcome{"BadRequestException", "DefaultExpirationDays is required and must be from 1 to 1098."}},
+		}, outcome{"BadRequestException", "1 validation error detected: Value '2000' at 'defaultExpirationDays' failed to satisfy constraint: Member must have value less than or equal to 1098"}},
 		{"object type round trip", func() error {
 			out, err := c.GetProfileObjectType(ctx, &customerprofiles.GetProfileObjectTypeInput{DomainName: aws.String("d"), ObjectTypeName: aws.String("T")})
 			if err == nil && (aws.ToString(out.Fields["id"].Target) != "_profile.AccountNumber" || len(out.Keys["id"]) != 1) {
@@ -405,28 +406,40 @@ func TestAuthorizationQuestions(t *testing.T) {
 	}
 }
 
-// TestRegister checks that every operation has a route and that the
-// route tables have no duplicate operations.
-func TestRegister(t *testing.T) {
-	want := 0
-	for _, s := range []string{AppIntegrations, Wisdom, Campaigns, CustomerProfiles} {
-		rs := Routes(s)
-		if len(rs) == 0 {
-			t.Fatalf("Routes(%q) is empty", s)
-		}
-		seen := map[string]bool{}
-		for _, r := range rs {
-			if seen[r.Operation] {
-				t.Errorf("%s: %s routed twice", s, r.Operation)
+// TestServed checks that every operation of every model of the four
+// services is served, each hand-written operation as an override.
+func TestServed(t *testing.T) {
+	hand := map[string]bool{}
+	for _, o := range Operations() {
+		hand[o] = true
+	}
+	for i, sv := range Served() {
+		s := services[i]
+		byName := map[string]int{}
+		overrides := 0
+		for _, o := range sv.Operations {
+			byName[o.Model+":"+o.Name]++
+			if o.Kind == "override" {
+				overrides++
+				if !hand[s.name+":"+o.Name] {
+					t.Errorf("%s: %s is an override but not hand-written", s.name, o.Name)
+				}
 			}
-			seen[r.Operation] = true
 		}
-		want += len(rs)
-	}
-	if got := len(Operations()); got != want {
-		t.Errorf("%d operations, %d routes", got, want)
-	}
-	if Routes("connect") != nil {
-		t.Error(`Routes("connect") is not nil`)
+		if overrides != len(s.ops) {
+			t.Errorf("%s: %d overrides, %d hand-written operations", s.name, overrides, len(s.ops))
+		}
+		routes := map[string]bool{}
+		for _, name := range s.models {
+			m := apimodel.MustLoad(name)
+			for _, op := range m.OperationNames() {
+				h := m.Operations[op].HTTP
+				key := h.Method + " " + h.Path()
+				if byName[name+":"+op] == 0 && !routes[key] {
+					t.Errorf("%s: %s:%s is not served", s.name, name, op)
+				}
+				routes[key] = true
+			}
+		}
 	}
 }

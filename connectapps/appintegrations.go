@@ -15,14 +15,10 @@ const (
 )
 
 var appIntegrations = &service{
+	models: []string{"appintegrations"},
 	name:   AppIntegrations,
-	routes: appIntegrationsRoutes,
 	errs:   errorCodes{validation: "InvalidRequestException", notFound: "ResourceNotFoundException", conflict: "DuplicateResourceException", conflictSt: 409},
-	tagTypes: map[string]string{
-		"event-integration": typeEventIntegration,
-		"data-integration":  typeDataIntegration,
-	},
-	ops: tagOps(map[string]op{
+	ops: map[string]op{
 		"CreateEventIntegration": (*handler).createEventIntegration,
 		"GetEventIntegration":    (*handler).getEventIntegration,
 		"ListEventIntegrations":  (*handler).listEventIntegrations,
@@ -33,7 +29,7 @@ var appIntegrations = &service{
 		"ListDataIntegrations":   (*handler).listDataIntegrations,
 		"UpdateDataIntegration":  (*handler).updateDataIntegration,
 		"DeleteDataIntegration":  (*handler).deleteDataIntegration,
-	}),
+	},
 }
 
 // eventFilter is an event integration's EventFilter.
@@ -294,7 +290,7 @@ func (h *handler) updateDataIntegration(ctx context.Context, c *call) (any, erro
 }
 
 func (h *handler) deleteDataIntegration(ctx context.Context, c *call) (any, error) {
-	o, _, err := h.dataIntegration(ctx, c, "DeleteDataIntegration", "DataIntegrationIdentifier")
+	o, _, err := h.dataIntegration(ctx, c, "DeleteDataIntegration", "Identifier")
 	if err != nil {
 		return nil, err
 	}

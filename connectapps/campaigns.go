@@ -28,11 +28,11 @@ const (
 )
 
 var campaigns = &service{
-	name:     Campaigns,
-	routes:   campaignsRoutes,
-	errs:     errorCodes{validation: "ValidationException", notFound: "ResourceNotFoundException", conflict: "ConflictException", conflictSt: 409},
-	tagTypes: map[string]string{"campaign": typeCampaign},
-	ops: tagOps(map[string]op{
+	models:  []string{"connectcampaigns", "connectcampaignsv2"},
+	aliases: map[string]string{"CampaignId": "id"},
+	name:    Campaigns,
+	errs:    errorCodes{validation: "ValidationException", notFound: "ResourceNotFoundException", conflict: "ConflictException", conflictSt: 409},
+	ops: map[string]op{
 		"CreateCampaign":                   (*handler).createCampaign,
 		"DescribeCampaign":                 (*handler).describeCampaign,
 		"ListCampaigns":                    (*handler).listCampaigns,
@@ -49,7 +49,7 @@ var campaigns = &service{
 		"StartInstanceOnboardingJob":       (*handler).startInstanceOnboardingJob,
 		"GetInstanceOnboardingJobStatus":   (*handler).getInstanceOnboardingJobStatus,
 		"DeleteInstanceOnboardingJob":      (*handler).deleteInstanceOnboardingJob,
-	}),
+	},
 }
 
 // outboundCallConfig is a campaign's outboundCallConfig.

@@ -45,8 +45,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connect-iam/connect-iam/apiservice"
 	"github.com/connect-iam/connect-iam/authz"
 	"github.com/connect-iam/connect-iam/catalog"
+	"github.com/connect-iam/connect-iam/internal/apimodel"
 	"github.com/connect-iam/connect-iam/server"
 	"github.com/connect-iam/connect-iam/server/restjson"
 	"github.com/connect-iam/connect-iam/store"
@@ -84,15 +86,17 @@ type errorCodes struct {
 
 // service is one of the services this package serves.
 type service struct {
-	name   string // signing name and IAM prefix
-	routes []restjson.Route
-	ops    map[string]op
-	errs   errorCodes
-	// tagTypes maps the type segments of the resource part of an ARN
-	// ("campaign" in campaign/ID, "domains/object-types" in
-	// domains/D/object-types/O; see typeKey) to the store type of the
-	// taggable resources it names.
-	tagTypes map[string]string
+	name string // signing name and IAM prefix
+	// models are the API models served under the signing name, the first
+	// winning on shared routes.
+	models []string
+	// ops are the operations with hand-written behaviour; each overrides
+	// the generic engine in the first model that has it.
+	ops  map[string]op
+	errs errorCodes
+	// aliases name the request member that fills an ARN placeholder of
+	// the catalog whose name is no member's.
+	aliases map[string]string
 }
 
 // handler is the state shared by the operations of one service.
@@ -128,21 +132,12 @@ func Operations() []string {
 	return out
 }
 
-// Routes returns the restJson1 route table of the service with the given
-// signing name, or nil for a service this package does not serve.
-func Routes(signingName string) []restjson.Route {
-	for _, s := range services {
-		if s.name == signingName {
-			return append([]restjson.Route(nil), s.routes...)
-		}
-	}
-	return nil
-}
-
-// Register registers every operation of the four services on srv. It
-// panics when a required dependency is missing or an operation has no
-// route, which are programming errors.
-func Register(srv *server.Server, d Deps) {
+// Register serves every operation of the four services' API models on
+// srv through the generic engine ([apiservice]), with this package's
+// hand-written behaviour for the operations [Operations] lists, and
+// returns what it registered per service. It panics when a required
+// dependency is missing.
+func Register(srv *server.Server, d Deps) []*apiservice.Served {
 	if d.Store == nil || d.Authorizer == nil {
 		panic("connectapps.Register: Deps.Store and Deps.Authorizer are required")
 	}
@@ -152,22 +147,50 @@ func Register(srv *server.Server, d Deps) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	var out []*apiservice.Served
 	for _, s := range services {
 		h := &handler{Deps: d, svc: s}
-		routes := map[string]restjson.Route{}
-		for _, r := range s.routes {
-			routes[r.Operation] = r
-		}
-		for name, fn := range s.ops {
-			r, ok := routes[name]
-			if !ok {
-				panic("connectapps.Register: no route for " + s.name + ":" + name)
+		out = append(out, apiservice.Register(srv, apiservice.Deps{Store: d.Store, Authorizer: d.Authorizer, Catalog: d.Catalog, Now: d.Now, NewID: newID},
+			s.generic(func(fn op) server.RESTHandler {
+				return server.RESTHandlerFunc(func(ctx context.Context, rc *server.RESTCall) (any, error) {
+					return h.serve(ctx, rc, fn)
+				})
+			})))
+	}
+	return out
+}
+
+// Served describes what [Register] serves, per service, without a server.
+func Served() []*apiservice.Served {
+	var out []*apiservice.Served
+	for _, s := range services {
+		out = append(out, apiservice.Describe(s.generic(func(op) server.RESTHandler { return server.RESTHandlerFunc(nil) })))
+	}
+	return out
+}
+
+// generic returns s for the generic engine, with each hand-written
+// operation (made a handler by wrap) in the first model that has it.
+func (s *service) generic(wrap func(op) server.RESTHandler) apiservice.Service {
+	svc := apiservice.Service{SigningName: s.name, Prefix: s.name, Aliases: s.aliases}
+	placed := map[string]bool{}
+	for _, name := range s.models {
+		m := apimodel.MustLoad(name)
+		overrides := map[string]server.RESTHandler{}
+		for op, fn := range s.ops {
+			if !placed[op] && m.Operations[op] != nil {
+				overrides[op] = wrap(fn)
+				placed[op] = true
 			}
-			srv.RegisterREST(s.name, r, server.RESTHandlerFunc(func(ctx context.Context, rc *server.RESTCall) (any, error) {
-				return h.serve(ctx, rc, fn)
-			}))
+		}
+		svc.Models = append(svc.Models, apiservice.Model{API: m, Overrides: overrides})
+	}
+	for op := range s.ops {
+		if !placed[op] {
+			panic("connectapps: " + s.name + ":" + op + " is in none of the service's models")
 		}
 	}
+	return svc
 }
 
 // serve runs one operation and maps its error to the service's.

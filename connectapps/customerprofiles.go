@@ -17,12 +17,12 @@ const (
 )
 
 var customerProfiles = &service{
-	name:   CustomerProfiles,
-	routes: customerProfilesRoutes,
+	models:  []string{"customer-profiles"},
+	aliases: map[string]string{"RecommenderTypeName": "RecommenderName"},
+	name:    CustomerProfiles,
 	// Customer Profiles reports conflicts as BadRequestException too.
-	errs:     errorCodes{validation: "BadRequestException", notFound: "ResourceNotFoundException", conflict: "BadRequestException", conflictSt: http.StatusBadRequest},
-	tagTypes: map[string]string{"domains": typeDomain, "domains/object-types": typeObjectType},
-	ops: tagOps(map[string]op{
+	errs: errorCodes{validation: "BadRequestException", notFound: "ResourceNotFoundException", conflict: "BadRequestException", conflictSt: http.StatusBadRequest},
+	ops: map[string]op{
 		"CreateDomain":            (*handler).createDomain,
 		"GetDomain":               (*handler).getDomain,
 		"ListDomains":             (*handler).listDomains,
@@ -31,7 +31,7 @@ var customerProfiles = &service{
 		"GetProfileObjectType":    (*handler).getProfileObjectType,
 		"ListProfileObjectTypes":  (*handler).listProfileObjectTypes,
 		"DeleteProfileObjectType": (*handler).deleteProfileObjectType,
-	}),
+	},
 }
 
 // domain is the stored state of a domain.

@@ -14,14 +14,10 @@ const (
 )
 
 var wisdom = &service{
+	models: []string{"qconnect", "wisdom"},
 	name:   Wisdom,
-	routes: wisdomRoutes,
 	errs:   errorCodes{validation: "ValidationException", notFound: "ResourceNotFoundException", conflict: "ConflictException", conflictSt: 409},
-	tagTypes: map[string]string{
-		"assistant":      typeAssistant,
-		"knowledge-base": typeKnowledgeBase,
-	},
-	ops: tagOps(map[string]op{
+	ops: map[string]op{
 		"CreateAssistant":     (*handler).createAssistant,
 		"GetAssistant":        (*handler).getAssistant,
 		"ListAssistants":      (*handler).listAssistants,
@@ -30,7 +26,7 @@ var wisdom = &service{
 		"GetKnowledgeBase":    (*handler).getKnowledgeBase,
 		"ListKnowledgeBases":  (*handler).listKnowledgeBases,
 		"DeleteKnowledgeBase": (*handler).deleteKnowledgeBase,
-	}),
+	},
 }
 
 // assistant is the stored state of a Wisdom assistant and the

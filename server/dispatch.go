@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -281,7 +282,7 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, c *call, body
 	case err != nil:
 	case rt == nil:
 		err = &restjson.Error{Code: "UnknownOperationException", Status: http.StatusNotFound,
-			Message: fmt.Sprintf("No operation matches %s %s; check the endpoint URL and the service the client signs for.", r.Method, r.URL.EscapedPath())}
+			Message: s.unservedMessage(r, c)}
 	case merr != nil:
 		err = merr
 	}
@@ -299,6 +300,26 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, c *call, body
 	if err := restjson.WriteJSON(w, c.id, out); err != nil {
 		s.writeError(w, c, err)
 	}
+}
+
+// unservedMessage says that connect-iam does not serve the service a
+// request is for, and lists the services it serves.
+func (s *Server) unservedMessage(r *http.Request, c *call) string {
+	s.mu.RLock()
+	names := make([]string, 0, len(s.rest)+len(querySvcs))
+	for name := range s.rest {
+		names = append(names, name)
+	}
+	s.mu.RUnlock()
+	for name := range querySvcs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	what := "the service of " + r.Method + " " + r.URL.EscapedPath()
+	if scope := scopeService(r); scope != "" {
+		what = fmt.Sprintf("the service %q (the request is signed for it)", scope)
+	}
+	return fmt.Sprintf("connect-iam does not serve %s; the services it serves (by signing name) are %s. Check the endpoint URL and the service the client signs for.", what, strings.Join(names, ", "))
 }
 
 // writeError writes err in the protocol of the call. SigV4 errors get the

@@ -316,8 +316,7 @@ func (s *Server) RegisterQuery(service, action string, h QueryHandler) {
 }
 
 // RegisterREST registers h for route of the restJson1 service named by its
-// signing name (for example "connect" with a route of
-// [restjson.ConnectRoutes], or "access-analyzer"). It panics on a
+// signing name (for example "connect" or "access-analyzer"). It panics on a
 // programming error: a service name of an awsQuery service, a nil handler,
 // or a route that is malformed or conflicts with one registered before.
 func (s *Server) RegisterREST(service string, route restjson.Route, h RESTHandler) {

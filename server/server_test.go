@@ -86,12 +86,15 @@ func newTestServer(t *testing.T, cfg Config) (*Server, *bytes.Buffer) {
 			Arn string `xml:"Arn"`
 		}{"arn:aws:iam::123456789012:user/" + c.Auth.Credentials.Principal.(string)}, nil
 	}))
-	for _, route := range restjson.ConnectRoutes {
+	for _, route := range []restjson.Route{
+		{Operation: "DescribeUser", Method: "GET", Path: "/users/{InstanceId}/{UserId}"},
+		{Operation: "TagResource", Method: "POST", Path: "/tags/{resourceArn}"},
+	} {
 		switch route.Operation {
 		case "DescribeUser":
 			s.RegisterREST("connect", route, RESTHandlerFunc(func(ctx context.Context, c *RESTCall) (any, error) {
 				if c.Labels["UserId"] == "missing" {
-					return nil, restjson.ConnectError("ResourceNotFoundException", "User not found")
+					return nil, restjson.NewError(404, "ResourceNotFoundException", "User not found")
 				}
 				return map[string]any{"User": map[string]any{"Id": c.Labels["UserId"], "Username": c.Auth.Credentials.Principal}}, nil
 			}))
@@ -216,7 +219,7 @@ func TestDispatch(t *testing.T) {
 		{"sts form signed for another service", reqSpec{"POST", "/", form, "Action=GetCallerIdentity&Version=2011-06-15", &adminCreds, "lambda", false},
 			403, "SignatureDoesNotMatch", "Credential should be scoped to correct service: &#39;sts&#39;."},
 		{"signed for a service with no routes", reqSpec{"GET", "/functions", "", "", &adminCreds, "lambda", false},
-			404, "UnknownOperationException", "No operation matches GET /functions"},
+			404, "UnknownOperationException", `connect-iam does not serve the service \"lambda\"`},
 		{"access analyzer", reqSpec{"POST", "/policy/validation", "application/json", `{"policyDocument":"{}","policyType":"IDENTITY_POLICY"}`, &adminCreds, "access-analyzer", false},
 			200, "", `{"findings":[]}`},
 	}
@@ -292,7 +295,9 @@ func TestRegisterPanics(t *testing.T) {
 		{"empty action", func() { s.RegisterQuery("iam", "", h) }, "empty action"},
 		{"rest on query service", func() { s.RegisterREST("iam", restjson.AccessAnalyzerRoutes[0], rh) }, "not a restJson1 service"},
 		{"conflicting route", func() { s.RegisterREST("access-analyzer", restjson.AccessAnalyzerRoutes[0], rh) }, "conflicts with ValidatePolicy"},
-		{"nil rest handler", func() { s.RegisterREST("connect", restjson.ConnectRoutes[0], nil) }, "nil handler"},
+		{"nil rest handler", func() {
+			s.RegisterREST("connect", restjson.Route{Operation: "DescribeUser", Method: "GET", Path: "/users/{InstanceId}/{UserId}"}, nil)
+		}, "nil handler"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,9 +35,11 @@
 //     account ID), a service ("connect.amazonaws.com") or "anonymous".
 //     "tags" (optional) are its tags, string to string, which become
 //     aws:PrincipalTag/KEY. "roleArn" (optional, sessions only) is the ARN
-//     of the session's role with its path, which the session ARN lacks.
-//     "federated" (optional) is the identity provider of a web-identity or
-//     SAML caller (an oidc-provider or saml-provider ARN, or a name such as
+//     of the session's role with its path, which the session ARN lacks; a
+//     role (or a session with roleArn) under /aws-service-role/ is a
+//     service-linked role, which SCPs do not affect. "federated"
+//     (optional) is the identity provider of a web-identity or SAML caller
+//     (an oidc-provider or saml-provider ARN, or a name such as
 //     "cognito-identity.amazonaws.com"), which Principal {"Federated": ...}
 //     names; "canonicalUser" (optional) the caller's S3 canonical user ID.
 //   - action (required): "service:ActionName".

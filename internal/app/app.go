@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/connect-iam/connect-iam/accessanalyzer"
+	"github.com/connect-iam/connect-iam/apiservice"
 	"github.com/connect-iam/connect-iam/authz"
 	"github.com/connect-iam/connect-iam/catalog"
 	"github.com/connect-iam/connect-iam/connect"
@@ -77,6 +78,8 @@ type App struct {
 	Bootstrap bootstrap.Result
 	// DataDir is the data directory in use.
 	DataDir string
+	// Served lists the model-driven services and their operations.
+	Served []*apiservice.Served
 
 	authz *authz.Engine
 	audit *audit.Log
@@ -195,8 +198,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	sts.Register(a.Server, sts.Deps{Store: ws, Box: box, Authorizer: a.authz, ManagedPolicy: iam.ManagedPolicy,
 		Catalog: cat, Now: cfg.Now})
 	accessanalyzer.Register(a.Server, accessanalyzer.Deps{Authorizer: a.authz, Catalog: validate.FromCatalog(cat)})
-	connect.Register(a.Server, connect.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})
-	connectapps.Register(a.Server, connectapps.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})
+	a.Served = append([]*apiservice.Served{connect.Register(a.Server, connect.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})},
+		connectapps.Register(a.Server, connectapps.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})...)
 	return a, nil
 }
 

@@ -26,7 +26,7 @@ type userSummary struct {
 }
 
 // connectServer serves a few Connect operations through a Router built
-// from ConnectRoutes, so that the SDK's own serializers exercise the route
+// from connectRoutes(), so that the SDK's own serializers exercise the route
 // table and its deserializers the response and error encodings.
 func connectServer(t *testing.T) (*httptest.Server, map[string]map[string]string) {
 	t.Helper()
@@ -35,7 +35,7 @@ func connectServer(t *testing.T) (*httptest.Server, map[string]map[string]string
 	handlers := map[string]handlerFunc{
 		"DescribeUser": func(m *Match[handlerFunc], r *http.Request, body []byte) (any, error) {
 			if m.Labels["UserId"] == "missing" {
-				return nil, ConnectError("ResourceNotFoundException", "User not found: "+m.Labels["UserId"])
+				return nil, connectError("ResourceNotFoundException", "User not found: "+m.Labels["UserId"])
 			}
 			return map[string]any{"User": map[string]any{
 				"Id": m.Labels["UserId"], "Username": "agent1", "LastModifiedTime": Time(modified),
@@ -68,7 +68,7 @@ func connectServer(t *testing.T) (*httptest.Server, map[string]map[string]string
 				return nil, err
 			}
 			if len(in.Tags) == 0 {
-				return nil, ConnectError("InvalidParameterException", "tags must not be empty")
+				return nil, connectError("InvalidParameterException", "tags must not be empty")
 			}
 			tags[m.Labels["resourceArn"]] = in.Tags
 			return nil, nil
@@ -81,7 +81,7 @@ func connectServer(t *testing.T) (*httptest.Server, map[string]map[string]string
 		},
 	}
 	rt := NewRouter[handlerFunc]()
-	for _, route := range ConnectRoutes {
+	for _, route := range connectRoutes() {
 		if h, ok := handlers[route.Operation]; ok {
 			if err := rt.Add(route, h); err != nil {
 				t.Fatal(err)
@@ -98,7 +98,7 @@ func connectServer(t *testing.T) (*httptest.Server, map[string]map[string]string
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) {
-				e = ConnectError("InternalServiceException", err.Error())
+				e = connectError("InternalServiceException", err.Error())
 			}
 			WriteError(w, "rid", e)
 			return

@@ -1,23 +1,5 @@
 package restjson
 
-//go:generate go run ./internal/gen -routes ../../../shared/reference/connect/connect-routes.json -errors ../../../shared/reference/connect/connect-errors.json -o connect_routes.go
-
-// ConnectError returns an Amazon Connect error with the HTTP status the
-// Connect model gives code (for example 404 for ResourceNotFoundException,
-// 409 for DuplicateResourceException); codes outside the model get 400.
-func ConnectError(code, message string) *Error {
-	return &Error{Code: code, Message: message, Status: ConnectErrorStatus(code)}
-}
-
-// ConnectErrorStatus returns the HTTP status of the Amazon Connect error
-// shape code, or 400 when Connect does not model it.
-func ConnectErrorStatus(code string) int {
-	if s, ok := connectErrorStatus[code]; ok {
-		return s
-	}
-	return 400
-}
-
 // AccessAnalyzerRoutes are the IAM Access Analyzer operations this server
 // implements (signing name "access-analyzer"). Bindings from the Access
 // Analyzer API Reference.
