@@ -23,7 +23,7 @@ func TestIncompleteBody(t *testing.T) {
 	}
 	tests := []struct {
 		name, path, contentType, body, wantType string
-		declared                               int
+		declared                                int
 	}{
 		{"awsQuery IAM", "/", "application/x-www-form-urlencoded", "Action=ListUsers&Version=2010-05-08", "text/xml", 400},
 		{"awsQuery STS", "/", "application/x-www-form-urlencoded", "Action=GetCallerIdentity&Version=2011-06-15", "text/xml", 4096},
