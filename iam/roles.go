@@ -39,6 +39,9 @@ func (h *handler) createRole(ctx context.Context, c *call) (any, error) {
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}
+	if err := reservedPath(p); err != nil {
+		return nil, err
+	}
 	if !hasDur {
 		maxDur = minSessionSeconds
 	}
