@@ -101,12 +101,16 @@ func OpenData(ctx context.Context, dir string) (store.Store, *secretbox.Box, err
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, fmt.Errorf("data directory %s: %w", dir, err)
 	}
-	box, err := secretbox.LoadOrCreate(dir)
-	if err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("data directory %s: %w", dir, err)
 	}
 	st, err := sqlite.Open(ctx, filepath.Join(dir, DatabaseFile))
 	if err != nil {
+		return nil, nil, err
+	}
+	box, err := openKey(ctx, dir, st)
+	if err != nil {
+		st.Close()
 		return nil, nil, err
 	}
 	return st, box, nil
