@@ -72,6 +72,9 @@ func TestGlob(t *testing.T) {
 		{"connect:*User", "connect:DescribeUser", true, true},
 		{"connect:*User", "connect:DescribeUsers", false, true},
 		{"**", "x", true, false},
+		{"*", "*0", true, false}, // catalog's own glob said false (issue 18)
+		{"*0", "*0", true, false},
+		{"a*", "a*x", true, false},
 		{"*?*", "", false, false},
 		{"bucket/*/test/*", "bucket/1/2/test/3/object.jpg", true, false},
 		{"bucket/*/test/*", "bucket/1///test///object.jpg", true, false},
