@@ -3,8 +3,26 @@ package validate
 import (
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
+
+// fuzzValidators builds the validators FuzzValidate runs, once per
+// process and only when the first input arrives, so that a fuzz worker
+// spends its time on inputs. (The catalog index behind them is shared by
+// every validator.)
+var fuzzValidators = sync.OnceValues(func() ([]*Validator, error) {
+	types := []PolicyType{IdentityPolicy, ResourcePolicy, RoleTrustPolicy, ServiceControlPolicy, ResourceControlPolicy}
+	validators := make([]*Validator, len(types))
+	for i, t := range types {
+		v, err := New(Options{PolicyType: t, LegacySCPGrammar: true})
+		if err != nil {
+			return nil, err
+		}
+		validators[i] = v
+	}
+	return validators, nil
+})
 
 // FuzzValidate checks that no input makes the validator panic, and that
 // every finding has a registered code and a position inside the input.
@@ -22,16 +40,11 @@ func FuzzValidate(f *testing.F) {
 	} {
 		f.Add([]byte(tc))
 	}
-	types := []PolicyType{IdentityPolicy, ResourcePolicy, RoleTrustPolicy, ServiceControlPolicy, ResourceControlPolicy}
-	validators := make([]*Validator, len(types))
-	for i, t := range types {
-		v, err := New(Options{PolicyType: t, LegacySCPGrammar: true})
-		if err != nil {
-			f.Fatal(err)
-		}
-		validators[i] = v
-	}
 	f.Fuzz(func(t *testing.T, src []byte) {
+		validators, err := fuzzValidators()
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, v := range validators {
 			for _, fd := range v.Validate(src) {
 				if RuleFor(fd.IssueCode) == nil {
