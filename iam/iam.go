@@ -241,11 +241,26 @@ func (h *handler) authorize(ctx context.Context, c *call, action, resource strin
 	return h.Authorizer.Authorize(ctx, req)
 }
 
+// storedDespiteError are the Access Analyzer ERROR codes that judge what a
+// policy means rather than its grammar: IAM stores such a policy (AWS's own
+// managed policies have UNSUPPORTED_ACTION_FOR_CONDITION_KEY findings), so
+// they are not a MalformedPolicyDocument here.
+var storedDespiteError = map[string]bool{
+	"UNSUPPORTED_ACTION_FOR_CONDITION_KEY": true,
+	"MISSING_ACTION_FOR_CONDITION_KEY":     true,
+	"VARIABLE_USAGE_TOO_PERMISSIVE":        true,
+	"WILDCARD_USAGE_TOO_PERMISSIVE":        true,
+	"INVALID_ARN_RESOURCE":                 true,
+	"MISSING_ARN_ACCOUNT":                  true,
+	"INVALID_KMS_KEY_VALUE":                true,
+}
+
 // checkPolicy validates a policy document of type t and returns
-// MalformedPolicyDocument with the first ERROR finding.
+// MalformedPolicyDocument with the first ERROR finding of the policy's
+// grammar (see storedDespiteError).
 func (h *handler) checkPolicy(t validate.PolicyType, doc string) error {
 	for _, f := range h.Validate(t, doc) {
-		if f.FindingType != validate.Error {
+		if f.FindingType != validate.Error || storedDespiteError[f.IssueCode] {
 			continue
 		}
 		pos := f.Pos()
