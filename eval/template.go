@@ -2,6 +2,7 @@ package eval
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/connect-iam/connect-iam/arn"
 	"github.com/connect-iam/connect-iam/policy"
@@ -64,11 +65,16 @@ func (t *template) classify() {
 		t.kind, t.lit = fieldExact, p[0].Text
 	case len(p) == 2 && p[0].Kind == arn.PieceText && p[1].Kind == arn.PieceStar:
 		t.kind, t.lit = fieldPrefix, p[0].Text
-	case len(p) == 2 && p[0].Kind == arn.PieceStar && p[1].Kind == arn.PieceText:
+	// The byte-wise shortcuts after a star hold for text that begins a
+	// character; text beginning with a UTF-8 continuation byte (invalid
+	// in a policy, but possible) goes to arn.MatchPieces, whose star
+	// consumes whole characters.
+	case len(p) == 2 && p[0].Kind == arn.PieceStar && p[1].Kind == arn.PieceText && utf8.RuneStart(p[1].Text[0]):
 		t.kind, t.lit = fieldSuffix, p[1].Text
-	case len(p) == 3 && p[0].Kind == arn.PieceText && p[1].Kind == arn.PieceStar && p[2].Kind == arn.PieceText:
+	case len(p) == 3 && p[0].Kind == arn.PieceText && p[1].Kind == arn.PieceStar && p[2].Kind == arn.PieceText && utf8.RuneStart(p[2].Text[0]):
 		t.kind, t.lit, t.lit2 = fieldPrefixSuffix, p[0].Text, p[2].Text
-	case len(p) == 4 && p[0].Kind == arn.PieceText && p[1].Kind == arn.PieceStar && p[2].Kind == arn.PieceText && p[3].Kind == arn.PieceStar:
+	case len(p) == 4 && p[0].Kind == arn.PieceText && p[1].Kind == arn.PieceStar && p[2].Kind == arn.PieceText && p[3].Kind == arn.PieceStar &&
+		utf8.RuneStart(p[2].Text[0]):
 		t.kind, t.lit, t.lit2 = fieldPrefixContains, p[0].Text, p[2].Text
 	default:
 		t.kind = fieldGlob
