@@ -48,15 +48,21 @@ and the store is closed.
 Flags:
 `
 
-func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
+func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return serve(ctx, args, os.Getenv, stderr)
+	return serveTo(ctx, args, os.Getenv, stdout, stderr)
 }
 
-// serve runs the server until ctx ends; it is runServe without the process
-// signals and environment, for tests.
+// serve is serveTo without standard output.
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) int {
+	return serveTo(ctx, args, getenv, io.Discard, stderr)
+}
+
+// serveTo runs the server until ctx ends; it is runServe without the
+// process signals and environment, for tests. The first line of stdout is
+// the endpoint URL, once listening.
+func serveTo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	addr := fl.String("addr", server.DefaultAddr, "listen address `host:port`; port 0 picks a free port")
@@ -64,9 +70,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	logFormat := fl.String("log-format", "text", "log format: text or json")
 	logLevel := fl.String("log-level", "info", "log level: debug, info, warn or error")
 	shutdown := fl.Duration("shutdown-timeout", 30*time.Second, "how long in-flight requests may run after SIGINT/SIGTERM")
+	memory := fl.Bool("memory", false, "keep the database and master key in memory: nothing on disk, all gone on exit (for CI)")
+	allowReset := fl.Bool("allow-reset", false, "enable POST /_connect-iam/reset for the bootstrap administrator")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, serveUsage)
 		fl.PrintDefaults()
+		writeFlagEnv(stderr, fl)
 		fmt.Fprintln(stderr, "\nServed from AWS's API models (connect-iam operations lists each operation):")
 		writeServiceSummary(stderr)
 	}
@@ -74,6 +83,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
+		return exitUsage
+	}
+	if err := setFlagsFromEnv(fl, getenv); err != nil {
+		fmt.Fprintf(stderr, "connect-iam serve: %v\n", err)
 		return exitUsage
 	}
 	fail := func(code int, format string, a ...any) int {
@@ -98,11 +111,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		logger.Warn("listening on a non-loopback address: the endpoint is reachable from the network over plain HTTP; "+
 			"put a TLS-terminating proxy in front of it or use --addr 127.0.0.1:PORT", "addr", *addr)
 	}
-	a, err := app.New(ctx, app.Config{Addr: *addr, DataDir: *data, Logger: logger, Getenv: getenv, ShutdownTimeout: *shutdown})
+	a, err := app.New(ctx, app.Config{Addr: *addr, DataDir: *data, Logger: logger, Getenv: getenv, ShutdownTimeout: *shutdown,
+		Memory: *memory, AllowReset: *allowReset})
 	if err != nil {
 		return fail(1, "%v", err)
 	}
-	if a.Bootstrap.Created {
+	if a.Bootstrap.Created && !*memory {
 		fmt.Fprintf(stderr, "connect-iam serve: bootstrapped account %s with administrator %s; its access key is in %s\n",
 			a.Bootstrap.AccountID, a.Bootstrap.UserARN, a.Bootstrap.CredentialsFile)
 	}
@@ -111,8 +125,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		a.Close()
 		return fail(1, "listening on %s: %v; choose a free address with --addr", *addr, err)
 	}
-	fmt.Fprintf(stderr, "connect-iam serve: serving on http://%s (account %s, credentials in %s)\n",
-		l.Addr(), a.Bootstrap.AccountID, a.Bootstrap.CredentialsFile)
+	fmt.Fprintf(stdout, "http://%s\n%s", l.Addr(), a.MemoryCredentials())
+	where := "credentials in " + a.Bootstrap.CredentialsFile
+	if *memory {
+		where = "in memory, nothing on disk; the administrator's key is on stdout"
+		if a.MemoryCredentials() == "" {
+			where = "in memory, nothing on disk; the administrator's key is CONNECT_IAM_BOOTSTRAP_ACCESS_KEY_ID"
+		}
+	}
+	fmt.Fprintf(stderr, "connect-iam serve: serving on http://%s (account %s, administrator %s, %s)\n",
+		l.Addr(), a.Bootstrap.AccountID, a.Bootstrap.UserARN, where)
 	if err := a.Run(ctx, l); err != nil {
 		return fail(1, "%v", err)
 	}
