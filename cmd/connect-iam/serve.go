@@ -21,16 +21,17 @@ import (
 func init() {
 	register(command{
 		name:    "serve",
-		summary: "run the AWS-compatible IAM, STS and Access Analyzer endpoint",
+		summary: "serve Amazon Connect and the services around it, IAM, STS and Access Analyzer to AWS SDKs and the CLI",
 		run:     runServe,
 	})
 }
 
 const serveUsage = `Usage: connect-iam serve [flags]
 
-Serves IAM and STS (awsQuery), Access Analyzer ValidatePolicy, and every
-operation of Amazon Connect and the services around it (restJson1, from
-AWS's API models; listed below) on one HTTP listener, for AWS SDKs and the
+Serves every operation of Amazon Connect and the services around it
+(AppIntegrations, Wisdom, outbound campaigns, Customer Profiles; restJson1,
+from AWS's API models, listed below), IAM and STS (awsQuery) and Access
+Analyzer ValidatePolicy on one HTTP listener, for AWS SDKs and the
 AWS CLI pointed at it with --endpoint-url (or AWS_ENDPOINT_URL). Every
 request is authenticated with SigV4 and authorized against the stored
 policies as the service authorization reference says.
@@ -43,7 +44,14 @@ CONNECT_IAM_BOOTSTRAP_ACCESS_KEY_ID and CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY
 to choose them. GET /healthz and GET /metrics (Prometheus) are served too.
 
 The server stops gracefully on SIGINT or SIGTERM: in-flight requests finish
-and the store is closed.
+and the store is closed. The first line of standard output is the endpoint
+URL (http://127.0.0.1:PORT, with the port --addr 127.0.0.1:0 picked).
+
+For CI, --memory keeps everything in memory (nothing on disk); without
+CONNECT_IAM_BOOTSTRAP_* keys the administrator's generated key follows the
+URL on standard output, in AWS shared-credentials format. With
+--allow-reset, POST /_connect-iam/reset signed (SigV4) with the bootstrap
+administrator's key restores the bootstrapped state.
 
 Flags:
 `
