@@ -204,3 +204,8 @@ func (c *resolutionCache[V]) put(key string, gen uint64, now time.Time, v V) {
 	}
 	c.items[key] = cached[V]{gen: gen, at: now, v: v}
 }
+
+// Invalidate advances the generation, so that every cached resolution and
+// credential is read again: for changes made to the wrapped store without
+// going through Update, such as emptying it.
+func (w *WatchedStore) Invalidate() { w.gen.Add(1) }

@@ -231,11 +231,11 @@ else
   pass "no secret in the server log"
 fi
 expect "audit: carol's denied CreateUser" "CreateUser AccessDenied ImplicitDeny" \
-  "$("$tmp/connect-iam" audit --data "$tmp/data" --principal "arn:aws:iam::$account:user/carol" --error-code AccessDenied --format json |
+  "$("$tmp/connect-iam" audit --data "$tmp/data" --principal "arn:aws:iam::$account:user/carol" --error-code AccessDenied --oldest-first --format json |
     python3 -c 'import json,sys; r=json.load(sys.stdin)["Records"]; print(" ".join([r[0]["eventName"], r[0]["errorCode"], r[0]["decision"]]) if r else "none")')"
 
 expect "audit: viewer's denied Connect update" "UpdateUserIdentityInfo AccessDeniedException ImplicitDeny connect.amazonaws.com" \
-  "$("$tmp/connect-iam" audit --data "$tmp/data" --principal "arn:aws:iam::$account:user/viewer" --error-code AccessDeniedException --format json |
+  "$("$tmp/connect-iam" audit --data "$tmp/data" --principal "arn:aws:iam::$account:user/viewer" --error-code AccessDeniedException --oldest-first --format json |
     python3 -c 'import json,sys; r=json.load(sys.stdin)["Records"]; print(" ".join([r[0]["eventName"], r[0]["errorCode"], r[0]["decision"], r[0]["eventSource"]]) if r else "none")')"
 if [ "$failures" -ne 0 ]; then
   echo "e2e-awscli: $failures check(s) FAILED; server log:"

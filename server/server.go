@@ -344,6 +344,11 @@ func (s *Server) ObserveDecision(service, result string) {
 	s.metrics.decisions.WithLabelValues(service, result).Inc()
 }
 
+// Handle registers h for pattern (http.ServeMux syntax, such as
+// "POST /_connect-iam/reset") beside the API, /healthz and /metrics, for
+// the server's own endpoints. h authenticates requests itself.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
 // Handler returns the server's HTTP handler (API, /healthz, /metrics), for
 // use with httptest or another http.Server.
 func (s *Server) Handler() http.Handler { return s.mux }

@@ -256,6 +256,14 @@ type EventQuery struct {
 	ErrorCode    string
 	// OnlyErrors selects only events with an error code.
 	OnlyErrors bool
+	// Source selects the events of one event source, such as
+	// "connect.amazonaws.com".
+	Source string
+	// OnlyDenied selects only events whose authorization decision was a
+	// deny (ExplicitDeny or ImplicitDeny).
+	OnlyDenied bool
+	// NewestFirst returns the events in reverse chronological order.
+	NewestFirst bool
 }
 
 // FoldName returns the case-insensitive comparison form of an IAM name or

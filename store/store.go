@@ -214,7 +214,8 @@ type ReadTx interface {
 	ListResourceTags(arn string) ([]Tag, error)
 
 	// QueryEvents returns audit events matching q in chronological order
-	// (by event time, then by sequence number).
+	// (by event time, then by sequence number), or the reverse with
+	// q.NewestFirst; a marker continues in the order it was made in.
 	QueryEvents(q EventQuery, opt ListOptions) ([]Event, string, error)
 }
 

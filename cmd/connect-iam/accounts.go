@@ -43,30 +43,36 @@ func runAccounts(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageErr("missing subcommand: use create or list")
 	}
 	sub := args[0]
+	newFlags := func(w io.Writer) (*flag.FlagSet, *string, *string) {
+		fl := flag.NewFlagSet("accounts "+sub, flag.ContinueOnError)
+		fl.SetOutput(w)
+		data := fl.String("data", app.DefaultDataDir, "data `directory` of the server")
+		id := fl.String("id", "", "for create: the 12-digit account ID; empty picks one at random")
+		fl.Usage = func() {
+			fmt.Fprint(w, accountsUsage)
+			fl.PrintDefaults()
+		}
+		return fl, data, id
+	}
 	switch sub {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, accountsUsage)
+		fl, _, _ := newFlags(stdout)
+		fl.Usage()
 		return exitOK
 	case "create", "list":
 	default:
 		return usageErr("unknown subcommand %q: use create or list", sub)
 	}
-	fl := flag.NewFlagSet("accounts "+sub, flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	data := fl.String("data", app.DefaultDataDir, "data `directory` of the server")
-	id := fl.String("id", "", "for create: the 12-digit account ID; empty picks one at random")
-	fl.Usage = func() {
-		fmt.Fprint(stderr, accountsUsage)
-		fl.PrintDefaults()
-	}
-	if err := fl.Parse(args[1:]); err != nil {
+	fl, data, id := newFlags(stderr)
+	pos, err := catParse(fl, args[1:])
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
 		return exitUsage
 	}
-	if fl.NArg() > 0 {
-		return usageErr("unexpected argument %q", fl.Arg(0))
+	if len(pos) > 0 {
+		return usageErr("unexpected argument %q", pos[0])
 	}
 	if *id != "" && (sub != "create" || !store.ValidAccountID(*id)) {
 		return usageErr("--id %q: give a 12-digit account ID, with create only", *id)

@@ -28,7 +28,9 @@ const auditUsage = `Usage: connect-iam audit [flags]
 Prints the audit log the server keeps: one CloudTrail-style event per
 authenticated API call, with the caller, the request parameters (secrets
 hidden), the error and the authorization decision. Events are printed
-oldest first, at most --limit of them.
+newest first (--oldest-first for the other order), at most --limit of
+them; when more match, stderr says so and gives the --next token that
+prints the following page (with the same filters).
 
 Times (--since, --until) are RFC 3339 ("2026-01-02T15:04:05Z"), a date
 ("2026-01-02", UTC) or a duration before now ("1h", "30m").
@@ -53,11 +55,16 @@ func auditAt(args []string, now time.Time, stdout, stderr io.Writer) int {
 	onlyErrors := fl.Bool("errors", false, "only events that failed")
 	format := fl.String("format", "text", "output format: text or json")
 	limit := fl.Int("limit", 100, "print at most `N` events")
+	source := fl.String("source", "", "only events of this event `source`, such as connect.amazonaws.com or iam.amazonaws.com")
+	denied := fl.Bool("denied", false, "only events the authorizer denied (ExplicitDeny or ImplicitDeny)")
+	oldest := fl.Bool("oldest-first", false, "print the oldest events first")
+	next := fl.String("next", "", "continue after the previous page: the `token` the last run printed")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, auditUsage)
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
+	pos, err := catParse(fl, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
@@ -68,11 +75,11 @@ func auditAt(args []string, now time.Time, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Run 'connect-iam audit -h' for usage.")
 		return exitUsage
 	}
-	if fl.NArg() > 0 {
-		return usageErr("unexpected argument %q: audit takes flags only", fl.Arg(0))
+	if len(pos) > 0 {
+		return usageErr("unexpected argument %q: audit takes flags only", pos[0])
 	}
-	q := store.EventQuery{Name: *name, PrincipalARN: *principal, AccountID: *account, ErrorCode: *code, OnlyErrors: *onlyErrors}
-	var err error
+	q := store.EventQuery{Name: *name, PrincipalARN: *principal, AccountID: *account, ErrorCode: *code, OnlyErrors: *onlyErrors,
+		Source: *source, OnlyDenied: *denied, NewestFirst: !*oldest}
 	if q.Start, err = parseAuditTime(*since, now); err != nil {
 		return usageErr("--since: %v", err)
 	}
@@ -96,7 +103,7 @@ func auditAt(args []string, now time.Time, stdout, stderr io.Writer) int {
 	}
 	defer st.Close()
 	var events []store.Event
-	marker := ""
+	marker := *next
 	for len(events) < *limit {
 		var page []store.Event
 		err := st.View(ctx, func(tx store.ReadTx) error {
@@ -104,6 +111,9 @@ func auditAt(args []string, now time.Time, stdout, stderr io.Writer) int {
 			page, marker, err = tx.QueryEvents(q, store.ListOptions{Marker: marker, MaxItems: min(*limit-len(events), store.MaxMaxItems)})
 			return err
 		})
+		if errors.Is(err, store.ErrInvalidArgument) && *next != "" {
+			return usageErr("--next %q: not a token of this command; pass the one the previous page printed", *next)
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "connect-iam audit: %v\n", err)
 			return 1
@@ -113,8 +123,16 @@ func auditAt(args []string, now time.Time, stdout, stderr io.Writer) int {
 			break
 		}
 	}
+	if marker != "" {
+		order := "newest"
+		if *oldest {
+			order = "oldest"
+		}
+		fmt.Fprintf(stderr, "connect-iam audit: showing the %s %d matching events; more exist: run again with the same flags and --next %s\n",
+			order, len(events), marker)
+	}
 	if *format == "json" {
-		return writeAuditJSON(stdout, stderr, events)
+		return writeAuditJSON(stdout, stderr, events, marker)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TIME\tSOURCE\tEVENT\tPRINCIPAL\tSOURCE IP\tDECISION\tERROR")
@@ -150,10 +168,11 @@ type auditRecord struct {
 	Decision          string          `json:"decision,omitempty"`
 }
 
-func writeAuditJSON(stdout, stderr io.Writer, events []store.Event) int {
+func writeAuditJSON(stdout, stderr io.Writer, events []store.Event, next string) int {
 	out := struct {
-		Records []auditRecord `json:"Records"`
-	}{Records: make([]auditRecord, 0, len(events))}
+		Records   []auditRecord `json:"Records"`
+		NextToken string        `json:"NextToken,omitempty"`
+	}{Records: make([]auditRecord, 0, len(events)), NextToken: next}
 	for _, e := range events {
 		params := e.RequestParameters
 		if len(params) == 0 {

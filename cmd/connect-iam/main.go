@@ -76,7 +76,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "connect-iam: AWS IAM for Amazon Connect, offline.")
+	fmt.Fprintln(w, "connect-iam: AWS IAM as Amazon Connect uses it, offline. It serves the Amazon Connect")
+	fmt.Fprintln(w, "control plane (with AppIntegrations, Wisdom, outbound campaigns and Customer Profiles),")
+	fmt.Fprintln(w, "IAM, STS and Access Analyzer policy validation to the AWS SDKs and CLI (serve), and")
+	fmt.Fprintln(w, "decides, explains and validates IAM policies offline (simulate, validate).")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Usage: connect-iam <command> [flags] [arguments]")
 	fmt.Fprintln(w)

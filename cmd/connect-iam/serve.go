@@ -21,16 +21,17 @@ import (
 func init() {
 	register(command{
 		name:    "serve",
-		summary: "run the AWS-compatible IAM, STS and Access Analyzer endpoint",
+		summary: "serve Amazon Connect and the services around it, IAM, STS and Access Analyzer to AWS SDKs and the CLI",
 		run:     runServe,
 	})
 }
 
 const serveUsage = `Usage: connect-iam serve [flags]
 
-Serves IAM and STS (awsQuery), Access Analyzer ValidatePolicy, and every
-operation of Amazon Connect and the services around it (restJson1, from
-AWS's API models; listed below) on one HTTP listener, for AWS SDKs and the
+Serves every operation of Amazon Connect and the services around it
+(AppIntegrations, Wisdom, outbound campaigns, Customer Profiles; restJson1,
+from AWS's API models, listed below), IAM and STS (awsQuery) and Access
+Analyzer ValidatePolicy on one HTTP listener, for AWS SDKs and the
 AWS CLI pointed at it with --endpoint-url (or AWS_ENDPOINT_URL). Every
 request is authenticated with SigV4 and authorized against the stored
 policies as the service authorization reference says.
@@ -43,20 +44,33 @@ CONNECT_IAM_BOOTSTRAP_ACCESS_KEY_ID and CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY
 to choose them. GET /healthz and GET /metrics (Prometheus) are served too.
 
 The server stops gracefully on SIGINT or SIGTERM: in-flight requests finish
-and the store is closed.
+and the store is closed. The first line of standard output is the endpoint
+URL (http://127.0.0.1:PORT, with the port --addr 127.0.0.1:0 picked).
+
+For CI, --memory keeps everything in memory (nothing on disk); without
+CONNECT_IAM_BOOTSTRAP_* keys the administrator's generated key follows the
+URL on standard output, in AWS shared-credentials format. With
+--allow-reset, POST /_connect-iam/reset signed (SigV4) with the bootstrap
+administrator's key restores the bootstrapped state.
 
 Flags:
 `
 
-func runServe(args []string, _ io.Reader, _, stderr io.Writer) int {
+func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return serve(ctx, args, os.Getenv, stderr)
+	return serveTo(ctx, args, os.Getenv, stdout, stderr)
 }
 
-// serve runs the server until ctx ends; it is runServe without the process
-// signals and environment, for tests.
+// serve is serveTo without standard output.
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) int {
+	return serveTo(ctx, args, getenv, io.Discard, stderr)
+}
+
+// serveTo runs the server until ctx ends; it is runServe without the
+// process signals and environment, for tests. The first line of stdout is
+// the endpoint URL, once listening.
+func serveTo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	addr := fl.String("addr", server.DefaultAddr, "listen address `host:port`; port 0 picks a free port")
@@ -65,9 +79,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	logLevel := fl.String("log-level", "info", "log level: debug, info, warn or error")
 	fullCheck := fl.Bool("full-check", false, "run SQLite's full integrity_check on the database at start (default: quick_check)")
 	shutdown := fl.Duration("shutdown-timeout", 30*time.Second, "how long in-flight requests may run after SIGINT/SIGTERM")
+	memory := fl.Bool("memory", false, "keep the database and master key in memory: nothing on disk, all gone on exit (for CI)")
+	allowReset := fl.Bool("allow-reset", false, "enable POST /_connect-iam/reset for the bootstrap administrator")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, serveUsage)
 		fl.PrintDefaults()
+		writeFlagEnv(stderr, fl)
 		fmt.Fprintln(stderr, "\nServed from AWS's API models (connect-iam operations lists each operation):")
 		writeServiceSummary(stderr)
 	}
@@ -75,6 +92,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
+		return exitUsage
+	}
+	if err := setFlagsFromEnv(fl, getenv); err != nil {
+		fmt.Fprintf(stderr, "connect-iam serve: %v\n", err)
 		return exitUsage
 	}
 	fail := func(code int, format string, a ...any) int {
@@ -99,11 +120,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		logger.Warn("listening on a non-loopback address: the endpoint is reachable from the network over plain HTTP; "+
 			"put a TLS-terminating proxy in front of it or use --addr 127.0.0.1:PORT", "addr", *addr)
 	}
-	a, err := app.New(ctx, app.Config{Addr: *addr, DataDir: *data, Logger: logger, Getenv: getenv, ShutdownTimeout: *shutdown, FullCheck: *fullCheck})
+	a, err := app.New(ctx, app.Config{Addr: *addr, DataDir: *data, Logger: logger, Getenv: getenv, ShutdownTimeout: *shutdown,
+		FullCheck: *fullCheck, Memory: *memory, AllowReset: *allowReset})
 	if err != nil {
 		return fail(1, "%v", err)
 	}
-	if a.Bootstrap.Created {
+	if a.Bootstrap.Created && !*memory {
 		fmt.Fprintf(stderr, "connect-iam serve: bootstrapped account %s with administrator %s; its access key is in %s\n",
 			a.Bootstrap.AccountID, a.Bootstrap.UserARN, a.Bootstrap.CredentialsFile)
 	}
@@ -112,8 +134,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		a.Close()
 		return fail(1, "listening on %s: %v; choose a free address with --addr", *addr, err)
 	}
-	fmt.Fprintf(stderr, "connect-iam serve: serving on http://%s (account %s, credentials in %s)\n",
-		l.Addr(), a.Bootstrap.AccountID, a.Bootstrap.CredentialsFile)
+	fmt.Fprintf(stdout, "http://%s\n%s", l.Addr(), a.MemoryCredentials())
+	where := "credentials in " + a.Bootstrap.CredentialsFile
+	if *memory {
+		where = "in memory, nothing on disk; the administrator's key is on stdout"
+		if a.MemoryCredentials() == "" {
+			where = "in memory, nothing on disk; the administrator's key is CONNECT_IAM_BOOTSTRAP_ACCESS_KEY_ID"
+		}
+	}
+	fmt.Fprintf(stderr, "connect-iam serve: serving on http://%s (account %s, administrator %s, %s)\n",
+		l.Addr(), a.Bootstrap.AccountID, a.Bootstrap.UserARN, where)
 	if err := a.Run(ctx, l); err != nil {
 		return fail(1, "%v", err)
 	}

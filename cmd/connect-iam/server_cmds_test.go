@@ -207,14 +207,20 @@ func TestAuditCommand(t *testing.T) {
 		wantIDs []string // for JSON output
 		want    string   // for text output or errors
 	}{
-		{"all json", []string{"--format", "json"}, exitOK, []string{"e1", "e2", "e3"}, ""},
-		{"by principal", []string{"--format", "json", "--principal", alice}, exitOK, []string{"e1", "e3"}, ""},
+		{"all json, newest first", []string{"--format", "json"}, exitOK, []string{"e3", "e2", "e1"}, ""},
+		{"oldest first", []string{"--format", "json", "--oldest-first"}, exitOK, []string{"e1", "e2", "e3"}, ""},
+		{"by principal", []string{"--format", "json", "--principal", alice}, exitOK, []string{"e3", "e1"}, ""},
 		{"by name", []string{"--format", "json", "--event-name", "DeleteUser"}, exitOK, []string{"e2"}, ""},
 		{"by error code", []string{"--format", "json", "--error-code", "AccessDenied"}, exitOK, []string{"e2"}, ""},
 		{"errors only", []string{"--format", "json", "--errors"}, exitOK, []string{"e2"}, ""},
-		{"since date-time", []string{"--format", "json", "--since", "2026-05-01T11:00:00Z"}, exitOK, []string{"e2", "e3"}, ""},
-		{"since duration, until", []string{"--format", "json", "--since", "3h", "--until", "2026-05-01T12:00:00Z"}, exitOK, []string{"e1", "e2"}, ""},
-		{"limit", []string{"--format", "json", "--limit", "1"}, exitOK, []string{"e1"}, ""},
+		{"by source", []string{"--format", "json", "--source", "iam.amazonaws.com"}, exitOK, []string{"e2", "e1"}, ""},
+		{"by source sts", []string{"--format", "json", "--source", "sts.amazonaws.com"}, exitOK, []string{"e3"}, ""},
+		{"denied", []string{"--format", "json", "--denied"}, exitOK, []string{"e2"}, ""},
+		{"since date-time", []string{"--format", "json", "--since", "2026-05-01T11:00:00Z"}, exitOK, []string{"e3", "e2"}, ""},
+		{"since duration, until", []string{"--format", "json", "--since", "3h", "--until", "2026-05-01T12:00:00Z"}, exitOK, []string{"e2", "e1"}, ""},
+		{"limit says more exist", []string{"--format", "json", "--limit", "1"}, exitOK, []string{"e3"}, "showing the newest 1 matching events; more exist: run again with the same flags and --next "},
+		{"limit, all shown", []string{"--format", "json", "--limit", "1", "--denied"}, exitOK, []string{"e2"}, ""},
+		{"bad next", []string{"--next", "bm90IGEgbWFya2Vy"}, exitUsage, nil, `--next "bm90IGEgbWFya2Vy": not a token`},
 		{"text", []string{"--event-name", "DeleteUser"}, exitOK, nil, "iam.amazonaws.com  DeleteUser  " + bob},
 		{"bad since", []string{"--since", "yesterday"}, exitUsage, nil, `--since: "yesterday" is not a time`},
 		{"bad format", []string{"--format", "csv"}, exitUsage, nil, `--format "csv"`},
@@ -230,6 +236,9 @@ func TestAuditCommand(t *testing.T) {
 			}
 			if tt.want != "" && !strings.Contains(stdout.String()+stderr.String(), tt.want) {
 				t.Errorf("output lacks %q:\n%s%s", tt.want, stdout.String(), stderr.String())
+			}
+			if tt.want == "" && strings.Contains(stderr.String(), "more exist") {
+				t.Errorf("says more events exist when none do:\n%s", stderr.String())
 			}
 			if tt.wantIDs == nil {
 				return
@@ -256,5 +265,36 @@ func TestAuditCommand(t *testing.T) {
 				t.Errorf("events %v, want %v", ids, tt.wantIDs)
 			}
 		})
+	}
+	// Paging with --next: pages of one give every event once, newest first.
+	var ids []string
+	next := ""
+	for range 4 {
+		args := []string{"--data", dir, "--format", "json", "--limit", "1"}
+		if next != "" {
+			args = append(args, "--next", next)
+		}
+		var stdout, stderr bytes.Buffer
+		if code := auditAt(args, now, &stdout, &stderr); code != exitOK {
+			t.Fatalf("audit %v: exit %d: %s", args, code, stderr.String())
+		}
+		var out struct {
+			Records []struct {
+				EventID string `json:"eventID"`
+			}
+			NextToken string
+		}
+		if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range out.Records {
+			ids = append(ids, r.EventID)
+		}
+		if next = out.NextToken; next == "" {
+			break
+		}
+	}
+	if strings.Join(ids, ",") != "e3,e2,e1" {
+		t.Errorf("pages of one with --next: %v, want e3,e2,e1", ids)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,7 +24,7 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: text or json")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: connect-iam simulate [--format text|json] FILE|-")
+		fmt.Fprintln(stderr, "Usage: connect-iam simulate [--format text|json] FILE|- [--format text|json]")
 		fmt.Fprintln(stderr)
 		fmt.Fprintln(stderr, "Evaluates the simulation input FILE (or standard input for -): a JSON document")
 		fmt.Fprintln(stderr, "naming the principal, action, resource, context and policies; see docs/simulate.md.")
@@ -31,20 +32,23 @@ func runSimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	pos, err := catParse(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
 		return exitUsage
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(stderr, "connect-iam simulate: unknown --format %q: use text or json\n", *format)
 		return exitUsage
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		fs.Usage()
 		return exitUsage
 	}
-	name := fs.Arg(0)
+	name := pos[0]
 	var input []byte
-	var err error
 	if name == "-" {
 		name = "<stdin>"
 		input, err = io.ReadAll(stdin)

@@ -8,6 +8,7 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -67,6 +68,13 @@ type Config struct {
 	// FullCheck runs SQLite's full integrity_check on the database at
 	// start instead of quick_check.
 	FullCheck bool
+	// Memory keeps the database and the master key in memory: nothing is
+	// written to disk (DataDir is not used) and everything is gone when
+	// the app closes. Without CONNECT_IAM_BOOTSTRAP_* keys, the generated
+	// administrator key is returned by MemoryCredentials.
+	Memory bool
+	// AllowReset enables POST ResetPath for the bootstrap administrator.
+	AllowReset bool
 }
 
 // App is a configured server with its store, ready to serve.
@@ -84,9 +92,40 @@ type App struct {
 	// Served lists the model-driven services and their operations.
 	Served []*apiservice.Served
 
-	authz *authz.Engine
-	audit *audit.Log
-	log   *slog.Logger
+	authz   *authz.Engine
+	audit   *audit.Log
+	log     *slog.Logger
+	raw     store.Store // the store under the watched one
+	watched *authz.WatchedStore
+	secret  string // the generated administrator secret of a Memory app
+}
+
+// MemoryCredentials returns the administrator's credentials in AWS
+// shared-credentials format when the app runs in memory with a generated
+// key, and "" otherwise (the key is then in the credentials file, or was
+// given by the caller).
+func (a *App) MemoryCredentials() string {
+	if a.secret == "" {
+		return ""
+	}
+	return bootstrap.CredentialsText(a.Bootstrap, a.secret)
+}
+
+// openMemory opens an in-memory store and a random master key.
+func openMemory(ctx context.Context) (store.Store, *secretbox.Box, error) {
+	key := make([]byte, secretbox.KeySize)
+	if _, err := rand.Read(key); err != nil {
+		return nil, nil, fmt.Errorf("generating a master key: %w", err)
+	}
+	box, err := secretbox.New(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := sqlite.OpenMemory(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, box, nil
 }
 
 // recorderKey carries the request's *authz.Recorder for the audit log.
@@ -156,12 +195,26 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	st, box, err := openData(ctx, cfg.DataDir, sqlite.Options{FullCheck: cfg.FullCheck})
+	open := func(ctx context.Context, dir string) (store.Store, *secretbox.Box, error) {
+		return openData(ctx, dir, sqlite.Options{FullCheck: cfg.FullCheck})
+	}
+	if cfg.Memory {
+		open = func(ctx context.Context, _ string) (store.Store, *secretbox.Box, error) { return openMemory(ctx) }
+	}
+	st, box, err := open(ctx, cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
 	bopts := bootstrap.FromEnv(cfg.DataDir, cfg.Getenv)
 	bopts.Now = cfg.Now
+	var secret string
+	if cfg.Memory {
+		bopts.NoFile = true
+		if bopts.AccessKeyID == "" && bopts.SecretAccessKey == "" {
+			bopts.AccessKeyID, bopts.SecretAccessKey = store.NewID("AKIA", 20), bootstrap.NewSecretAccessKey()
+			secret = bopts.SecretAccessKey
+		}
+	}
 	boot, err := bootstrap.Bootstrap(ctx, st, box, bopts)
 	if err != nil {
 		st.Close()
@@ -171,7 +224,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	// the authorizer's and the credential lookup's caches are invalidated
 	// by each committed change to what authorization depends on.
 	ws := authz.Watch(st)
-	a := &App{Store: ws, Box: box, Bootstrap: boot, DataDir: cfg.DataDir, log: logger}
+	a := &App{Store: ws, Box: box, Bootstrap: boot, DataDir: cfg.DataDir, log: logger, raw: st, watched: ws, secret: secret}
+	if cfg.Memory {
+		a.DataDir = ""
+	}
 	a.audit = audit.New(audit.Options{
 		Store:  ws,
 		Logger: logger,
@@ -197,6 +253,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		ShutdownTimeout: cfg.ShutdownTimeout,
 		Auditor:         a.audit,
 	})
+	a.Server.Handle("POST "+ResetPath, a.resetHandler(verifier, cfg.AllowReset))
 	cat := catalog.Default()
 	a.authz = authz.New(ws, authz.Options{
 		Catalog:       cat,

@@ -51,6 +51,10 @@ type Options struct {
 	SecretAccessKey string
 	// Now returns the creation time; nil means time.Now.
 	Now func() time.Time
+	// NoFile writes no credentials file (for an in-memory server, whose
+	// caller hands the credentials out itself); Result.CredentialsFile is
+	// then empty.
+	NoFile bool
 }
 
 // FromEnv returns Options for dir with the account ID and access key set
@@ -96,7 +100,24 @@ func Bootstrap(ctx context.Context, st store.Store, box *secretbox.Box, opts Opt
 	}
 	res := Result{AccountID: existing[0].ID, UserName: AdminUserName,
 		UserARN: userARN(existing[0].ID), CredentialsFile: filepath.Join(opts.DataDir, CredentialsFile)}
-	if opts.AccessKeyID != "" {
+	if opts.AccessKeyID == "" {
+		// The account is the one whose key the credentials file holds,
+		// not the lowest account ID (accounts created later may sort
+		// first).
+		if id := fileAccessKeyID(res.CredentialsFile); id != "" {
+			err := st.View(ctx, func(tx store.ReadTx) error {
+				k, err := tx.GetAccessKey(id)
+				if err != nil {
+					return err
+				}
+				res.AccountID, res.UserName, res.UserARN, res.AccessKeyID = k.AccountID, k.UserName, userARN(k.AccountID), k.ID
+				return nil
+			})
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return Result{}, fmt.Errorf("bootstrap: reading access key: %w", err)
+			}
+		}
+	} else {
 		err := st.View(ctx, func(tx store.ReadTx) error {
 			k, err := tx.GetAccessKey(opts.AccessKeyID)
 			if err != nil {
@@ -186,15 +207,20 @@ func create(ctx context.Context, st store.Store, box *secretbox.Box, opts Option
 	}
 	res := Result{AccountID: opts.AccountID, UserName: AdminUserName, UserARN: userARN(opts.AccountID),
 		AccessKeyID: opts.AccessKeyID, CredentialsFile: path, Created: true}
-	if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
-		return Result{}, fmt.Errorf("bootstrap: creating data directory: %w", err)
+	var tmp string
+	if opts.NoFile {
+		res.CredentialsFile = ""
+	} else {
+		if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
+			return Result{}, fmt.Errorf("bootstrap: creating data directory: %w", err)
+		}
+		var err error
+		if tmp, err = writeTemp(opts.DataDir, credentialsText(res, opts.SecretAccessKey)); err != nil {
+			return Result{}, err
+		}
+		defer os.Remove(tmp)
 	}
-	tmp, err := writeTemp(opts.DataDir, credentialsText(res, opts.SecretAccessKey))
-	if err != nil {
-		return Result{}, err
-	}
-	defer os.Remove(tmp)
-	err = st.Update(ctx, func(tx store.Tx) error {
+	err := st.Update(ctx, func(tx store.Tx) error {
 		if err := tx.CreateAccount(store.Account{ID: opts.AccountID, Created: t}); err != nil {
 			return err
 		}
@@ -216,11 +242,57 @@ func create(ctx context.Context, st store.Store, box *secretbox.Box, opts Option
 		}
 		return Result{}, fmt.Errorf("bootstrap: creating account %s: %w", opts.AccountID, err)
 	}
+	if opts.NoFile {
+		return res, nil
+	}
 	if err := os.Rename(tmp, path); err != nil {
 		return Result{}, fmt.Errorf("bootstrap: account %s was created but its credentials file could not be written: %w", opts.AccountID, err)
 	}
 	syncDir(opts.DataDir)
 	return res, nil
+}
+
+// fileAccessKeyID returns the aws_access_key_id of the shared-credentials
+// file at path, or "" if it cannot be read or has none.
+func fileAccessKeyID(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	for line := range strings.Lines(string(b)) {
+		k, v, ok := strings.Cut(line, "=")
+		if ok && strings.TrimSpace(k) == "aws_access_key_id" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// CredentialsText returns the AWS shared-credentials file ([default]
+// profile) of the administrator r with the given secret access key.
+func CredentialsText(r Result, secret string) string { return credentialsText(r, secret) }
+
+// Restore recreates, in tx, the account, administrator and access key
+// that r and key describe (key as read from the store before it was
+// emptied, its secret still sealed): the state Bootstrap left. It is the
+// second half of resetting a server.
+func Restore(tx store.Tx, r Result, admin store.User, key store.AccessKey) error {
+	if err := tx.CreateAccount(store.Account{ID: r.AccountID, Created: admin.Created}); err != nil {
+		return fmt.Errorf("bootstrap: restoring account %s: %w", r.AccountID, err)
+	}
+	u := store.User{AccountID: r.AccountID, ID: admin.ID, Path: "/", Name: AdminUserName, ARN: userARN(r.AccountID), Created: admin.Created}
+	if err := tx.CreateUser(u); err != nil {
+		return fmt.Errorf("bootstrap: restoring %s: %w", u.ARN, err)
+	}
+	if err := tx.AttachPolicy(r.AccountID, store.EntityRef{Kind: store.KindUser, Name: AdminUserName}, AdministratorAccess); err != nil {
+		return fmt.Errorf("bootstrap: restoring %s: %w", u.ARN, err)
+	}
+	key.LastUsed, key.LastUsedService, key.LastUsedRegion = time.Time{}, "", ""
+	key.Status = store.AccessKeyActive
+	if err := tx.CreateAccessKey(key); err != nil {
+		return fmt.Errorf("bootstrap: restoring access key %s: %w", key.ID, err)
+	}
+	return nil
 }
 
 // credentialsText is the AWS shared-credentials file of an administrator.

@@ -202,3 +202,51 @@ func TestCreateAccount(t *testing.T) {
 		}
 	}
 }
+
+// TestBootstrapNamesTheCredentialsFileAccount checks that a restart
+// reports the account whose key bootstrap-credentials holds, even when an
+// account created later sorts first, and that NoFile writes nothing.
+func TestBootstrapNamesTheCredentialsFileAccount(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		first   string
+		created string
+	}{
+		{"later account sorts first", "900000000009", "100000000001"},
+		{"later account sorts last", "100000000001", "900000000009"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, st, box := open(t)
+			first, err := bootstrap.Bootstrap(ctx, st, box, bootstrap.Options{DataDir: dir, AccountID: tt.first})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := bootstrap.CreateAccount(ctx, st, box, bootstrap.Options{DataDir: dir, AccountID: tt.created}); err != nil {
+				t.Fatal(err)
+			}
+			again, err := bootstrap.Bootstrap(ctx, st, box, bootstrap.Options{DataDir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again.AccountID != tt.first || again.AccessKeyID != first.AccessKeyID || again.Created {
+				t.Errorf("restart reports account %s key %s (created %v), want %s key %s", again.AccountID, again.AccessKeyID,
+					again.Created, tt.first, first.AccessKeyID)
+			}
+		})
+	}
+	t.Run("NoFile", func(t *testing.T) {
+		dir, st, box := open(t)
+		res, err := bootstrap.Bootstrap(ctx, st, box, bootstrap.Options{DataDir: dir, NoFile: true, AccessKeyID: testKey, SecretAccessKey: testSecret})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, bootstrap.CredentialsFile)); !errors.Is(err, os.ErrNotExist) || res.CredentialsFile != "" {
+			t.Errorf("NoFile: credentials file %q, stat %v; want none", res.CredentialsFile, err)
+		}
+		if !strings.Contains(bootstrap.CredentialsText(res, testSecret), "aws_secret_access_key = "+testSecret) {
+			t.Error("CredentialsText lacks the secret")
+		}
+	})
+}

@@ -310,6 +310,14 @@ func (t *tx) QueryEvents(q store.EventQuery, opt store.ListOptions) ([]store.Eve
 	}
 	n := limit(opt)
 	where := []string{"(event_time_us > ? OR (event_time_us = ? AND seq > ?))"}
+	order := "event_time_us, seq"
+	if q.NewestFirst {
+		if opt.Marker == "" {
+			afterTime, afterSeq = 1<<63-1, 1<<63-1
+		}
+		where[0] = "(event_time_us < ? OR (event_time_us = ? AND seq < ?))"
+		order = "event_time_us DESC, seq DESC"
+	}
 	args := []any{afterTime, afterTime, afterSeq}
 	add := func(cond string, v any) {
 		where = append(where, cond)
@@ -336,7 +344,13 @@ func (t *tx) QueryEvents(q store.EventQuery, opt store.ListOptions) ([]store.Eve
 	if q.OnlyErrors {
 		where = append(where, "error_code <> ''")
 	}
-	es, err := queryList(t, scanEvent, "SELECT "+eventCols+" FROM audit_events WHERE "+strings.Join(where, " AND ")+" ORDER BY event_time_us, seq LIMIT ?",
+	if q.Source != "" {
+		add("event_source = ?", q.Source)
+	}
+	if q.OnlyDenied {
+		where = append(where, "decision IN ('ExplicitDeny', 'ImplicitDeny')")
+	}
+	es, err := queryList(t, scanEvent, "SELECT "+eventCols+" FROM audit_events WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?",
 		append(args, n+1)...)
 	if err != nil {
 		return nil, "", sqlErr("query audit events", err)

@@ -62,6 +62,10 @@ type Store struct {
 	wcache  *stmtCache
 	rcache  *stmtCache
 	closed  atomic.Bool
+	// keep holds one connection of an in-memory database open for the
+	// store's lifetime: SQLite frees a memdb database with its last
+	// connection. Nil for a file.
+	keep *sql.Conn
 	// wlock serializes read-write transactions. The writer pool has a
 	// second connection only so that statements can be prepared while a
 	// transaction holds the first.
@@ -116,6 +120,9 @@ func SchemaVersion() int {
 }
 
 func dsn(file string, write bool) string {
+	if strings.HasPrefix(file, memoryPrefix) {
+		return memoryDSN(file, write)
+	}
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
@@ -154,6 +161,38 @@ func OpenOptions(ctx context.Context, path string, opt Options) (*Store, error) 
 	} else if !errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("sqlite: create %s: %w (check that its directory exists and is writable)", path, err)
 	}
+	return open(ctx, path, opt)
+}
+
+// memoryPrefix starts the path of an in-memory database (memdb VFS).
+const memoryPrefix = "memdb:"
+
+var memorySeq atomic.Uint64
+
+// OpenMemory opens a new, empty database that lives in the process's
+// memory only (SQLite's memdb VFS, shared by the store's connections) and
+// is gone once the store is closed. Nothing is written to disk. Its
+// Path is "memdb:N".
+func OpenMemory(ctx context.Context) (*Store, error) {
+	return open(ctx, memoryPrefix+strconv.FormatUint(memorySeq.Add(1), 10), Options{})
+}
+
+// memoryDSN is dsn for an in-memory database: the memdb VFS has no
+// write-ahead log, so readers wait for the writer (busy_timeout).
+func memoryDSN(name string, write bool) string {
+	q := url.Values{}
+	q.Set("vfs", "memdb")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(1)")
+	if write {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:/connect-iam-" + strings.TrimPrefix(name, memoryPrefix) + "?" + q.Encode()
+}
+
+func open(ctx context.Context, path string, opt Options) (*Store, error) {
 	writer, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
@@ -163,11 +202,25 @@ func OpenOptions(ctx context.Context, path string, opt Options) (*Store, error) 
 	writer.SetConnMaxIdleTime(0)
 	writer.SetConnMaxLifetime(0)
 	s := &Store{path: path, writer: writer, wlock: make(chan struct{}, 1)}
+	if strings.HasPrefix(path, memoryPrefix) {
+		if s.keep, err = writer.Conn(ctx); err != nil {
+			writer.Close()
+			return nil, fmt.Errorf("sqlite: open in-memory database: %w", err)
+		}
+		writer.SetMaxOpenConns(3)
+		writer.SetMaxIdleConns(3)
+	}
 	if err := check(ctx, writer, path, opt.FullCheck); err != nil {
+		if s.keep != nil {
+			s.keep.Close()
+		}
 		writer.Close()
 		return nil, err
 	}
 	if err := s.migrate(ctx); err != nil {
+		if s.keep != nil {
+			s.keep.Close()
+		}
 		writer.Close()
 		return nil, err
 	}
@@ -188,7 +241,13 @@ func OpenOptions(ctx context.Context, path string, opt Options) (*Store, error) 
 	readers.SetConnMaxIdleTime(0)
 	readers.SetConnMaxLifetime(0)
 	s.readers = readers
-	s.wcache, s.rcache = newStmtCache(writer), newStmtCache(readers)
+	if s.keep == nil {
+		// In memory (memdb has no write-ahead log), a writer holds the
+		// database exclusively, so a statement prepared on a second
+		// connection would wait for it: statements are prepared on the
+		// transaction's own connection instead.
+		s.wcache, s.rcache = newStmtCache(writer), newStmtCache(readers)
+	}
 	return s, nil
 }
 
@@ -208,7 +267,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
 		return fmt.Errorf("sqlite: open %s: %w (is it an SQLite database?)", s.path, err)
 	}
-	if !strings.EqualFold(mode, "wal") {
+	if !strings.EqualFold(mode, "wal") && s.keep == nil {
 		return fmt.Errorf("sqlite: open %s: journal mode is %q, not WAL; the file system may not support WAL (use a local disk)", s.path, mode)
 	}
 	var current int
@@ -294,6 +353,43 @@ func (s *Store) update(ctx context.Context, fn func(tx store.Tx) error) (retry b
 	return false, nil
 }
 
+// Reset deletes every row of every table (accounts, IAM entities,
+// resources and audit events alike) and runs fn in the same transaction,
+// so that the store goes from its current content to what fn creates
+// without a moment in between. The schema stays.
+func (s *Store) Reset(ctx context.Context, fn func(tx store.Tx) error) error {
+	return s.Update(ctx, func(t store.Tx) error {
+		q := t.(*tx)
+		rows, err := q.q.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+		if err != nil {
+			return fmt.Errorf("sqlite: reset %s: listing tables: %w", s.path, err)
+		}
+		var tables []string
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				rows.Close()
+				return fmt.Errorf("sqlite: reset %s: %w", s.path, err)
+			}
+			tables = append(tables, name)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlite: reset %s: %w", s.path, err)
+		}
+		// Foreign keys are checked at commit, when every table is empty.
+		if _, err := q.q.ExecContext(ctx, "PRAGMA defer_foreign_keys = ON"); err != nil {
+			return fmt.Errorf("sqlite: reset %s: %w", s.path, err)
+		}
+		for _, name := range tables {
+			if _, err := q.q.ExecContext(ctx, `DELETE FROM "`+strings.ReplaceAll(name, `"`, `""`)+`"`); err != nil {
+				return fmt.Errorf("sqlite: reset %s: emptying %s: %w", s.path, name, err)
+			}
+		}
+		return fn(t)
+	})
+}
+
 // View implements [store.Store].
 func (s *Store) View(ctx context.Context, fn func(tx store.ReadTx) error) error {
 	if s.closed.Load() {
@@ -320,8 +416,14 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
-	cerr := errors.Join(s.rcache.close(), s.wcache.close())
+	var cerr error
+	if s.keep == nil {
+		cerr = errors.Join(s.rcache.close(), s.wcache.close())
+	}
 	rerr := s.readers.Close()
+	if s.keep != nil {
+		rerr = errors.Join(rerr, s.keep.Close())
+	}
 	_, _ = s.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	werr := s.writer.Close()
 	return errors.Join(cerr, rerr, werr)

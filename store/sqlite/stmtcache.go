@@ -77,6 +77,9 @@ func (c cachedTx) ctx(ctx context.Context) context.Context {
 }
 
 func (c cachedTx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if c.cache == nil {
+		return nil // an in-memory database: statements run on the transaction's connection
+	}
 	s, err := c.cache.get(ctx, query)
 	if err != nil {
 		return nil

@@ -1397,6 +1397,10 @@ func testAudit(t *testing.T, s store.Store) {
 		{"account", store.EventQuery{AccountID: acct2}, []string{"e4"}},
 		{"combined", store.EventQuery{Start: ts(20), PrincipalARN: bob, Name: "DeleteUser"}, []string{"e2"}},
 		{"none", store.EventQuery{Name: "Nope"}, nil},
+		{"source", store.EventQuery{Source: "sts.amazonaws.com"}, []string{"e3", "e5"}},
+		{"denied", store.EventQuery{OnlyDenied: true}, []string{"e2"}},
+		{"newest first", store.EventQuery{NewestFirst: true, End: ts(100)}, []string{"e5", "e4", "e3", "e2", "e1", "e0"}},
+		{"newest first, filtered", store.EventQuery{NewestFirst: true, Source: "iam.amazonaws.com", End: ts(100)}, []string{"e4", "e2", "e1", "e0"}},
 	}
 	for _, q := range queries {
 		for _, size := range []int{1, 2, 100} {

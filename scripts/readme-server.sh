@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs the README's "The server in one minute" block as written, in a fresh
+# temporary directory (a fresh clone's view: no data directory yet), once
+# with each AWS CLI found (the CLI v1 on PATH, Debian's CLI v2 in
+# /usr/bin/aws). The only change is the port: 8080 becomes a free port, so
+# that concurrent runs do not collide. The block's commands must succeed
+# and print the administrator's ARN and the new user alice; afterwards the
+# server must have stopped (kill %1 ends the block).
+# Prints one PASS/FAIL line per check; exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+# The fenced sh block after the "### The server in one minute" heading.
+block=$(awk '/^### The server in one minute/ {h=1; next}
+  h && /^```sh$/ {in_block=1; next}
+  in_block && /^```$/ {exit}
+  in_block {print}' README.md)
+if [ -z "$block" ]; then echo "FAIL no sh block under '### The server in one minute' in README.md"; exit 1; fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1"; failures=$((failures + 1)); }
+
+clis=()
+for c in "$(command -v aws || true)" /usr/bin/aws; do
+  [ -n "$c" ] && [ -x "$c" ] || continue
+  v=$("$c" --version 2>&1)
+  case " ${clis[*]-} " in *" $c "*) continue ;; esac
+  clis+=("$c")
+  echo "found $c: $v"
+done
+[ ${#clis[@]} -gt 0 ] || { echo "FAIL no aws CLI found; install awscli"; exit 1; }
+
+for cli in "${clis[@]}"; do
+  name="$("$cli" --version 2>&1 | cut -d' ' -f1)"
+  work="$tmp/${name//\//-}"
+  mkdir -p "$work/bin"
+  ln -s "$cli" "$work/bin/aws"
+  # Go's build cache and module cache stay the caller's; the block builds in
+  # a copy of the module root so that ./connect-iam-data lands in $work.
+  git -C "$repo" ls-files -z | (cd "$repo" && xargs -0 cp --parents -t "$work")
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  script="${block//127.0.0.1:8080/127.0.0.1:$port}"
+  script="${script//serve --data/serve --addr 127.0.0.1:$port --data}"
+  out=$(cd "$work" && env -u AWS_PROFILE -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN \
+    -u AWS_ENDPOINT_URL -u AWS_REGION -u AWS_DEFAULT_REGION \
+    PATH="$work/bin:$PATH" AWS_CONFIG_FILE=/dev/null AWS_PAGER="" \
+    bash -e -c "set -m; $script"$'\n'"wait" 2>&1) && rc=0 || rc=$?
+  if [ "$rc" -eq 0 ]; then pass "$name: the block exits 0"; else fail "$name: the block exited $rc:"$'\n'"$out"; fi
+  case "$out" in *'"Arn": "arn:aws:iam::'*':user/admin"'*) pass "$name: sts get-caller-identity names the administrator" ;;
+    *) fail "$name: no administrator ARN in the output:"$'\n'"$out" ;; esac
+  case "$out" in *'"UserName": "alice"'*) pass "$name: iam create-user created alice" ;;
+    *) fail "$name: alice not created:"$'\n'"$out" ;; esac
+  case "$out" in *"store closed"*) pass "$name: kill %1 stopped the server cleanly" ;;
+    *) fail "$name: the server did not log 'store closed' after kill %1:"$'\n'"$out" ;; esac
+  if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then fail "$name: the server still answers after the block"; fi
+done
+
+if [ "$failures" -ne 0 ]; then echo "readme-server: $failures check(s) FAILED"; exit 1; fi
+echo "readme-server: all checks PASSED"
