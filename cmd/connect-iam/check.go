@@ -50,8 +50,8 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	sub := args[0]
 	if sub == "-h" || sub == "-help" || sub == "--help" {
-		fmt.Fprint(stderr, checkUsage)
-		return exitOK
+		// The usage with every check's flags.
+		sub, args = "no-new-access", []string{"no-new-access", "-h"}
 	}
 	switch sub {
 	case "no-new-access", "access-not-granted", "no-public-access":

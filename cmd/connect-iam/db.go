@@ -47,8 +47,8 @@ func runDB(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	sub := args[0]
 	switch sub {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, dbUsage)
-		return exitOK
+		// The usage and the flags the subcommands share.
+		sub, args = "check", []string{"check", "-h"}
 	case "check", "backup":
 	default:
 		return usageErr("unknown subcommand %q: use check or backup", sub)

@@ -40,8 +40,7 @@ func runKeys(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, keysUsage)
-		return exitOK
+		args = []string{"rotate", "-h"} // the usage with rotate's flags
 	case "rotate":
 	default:
 		return usageErr("unknown subcommand %q: use rotate", args[0])
