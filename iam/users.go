@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/connect-iam/connect-iam/authz"
+	"github.com/connect-iam/connect-iam/internal/mfa"
 	"github.com/connect-iam/connect-iam/server/awsquery"
 	"github.com/connect-iam/connect-iam/store"
 )
@@ -217,6 +218,20 @@ func (h *handler) updateUser(ctx context.Context, c *call) (any, error) {
 			}
 			return err
 		}
+		if newName == "" {
+			return nil
+		}
+		// The user's MFA devices follow the rename.
+		devs, err := h.userDevices(tx, c.acct, userName)
+		if err != nil {
+			return err
+		}
+		for _, d := range devs {
+			d.UserName = u.Name
+			if _, err := mfa.Save(tx, h.Box, d); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 }
@@ -230,7 +245,14 @@ func (h *handler) deleteUser(ctx context.Context, c *call) (any, error) {
 		return nil, err
 	}
 	return nil, h.Store.Update(ctx, func(tx store.Tx) error {
-		err := tx.DeleteUser(c.acct, userName)
+		devs, err := h.userDevices(tx, c.acct, userName)
+		if err != nil {
+			return err
+		}
+		if len(devs) > 0 {
+			return deleteConflict("Cannot delete entity, must delete MFA device first.")
+		}
+		err = tx.DeleteUser(c.acct, userName)
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			return deleteConflict("Cannot delete entity, must %s first.", userDependents(tx, c.acct, userName))
