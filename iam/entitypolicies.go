@@ -8,7 +8,6 @@ import (
 
 	"github.com/connect-iam/connect-iam/server/awsquery"
 	"github.com/connect-iam/connect-iam/store"
-	"github.com/connect-iam/connect-iam/validate"
 )
 
 // maxAttachedPolicies is IAM's default quota of managed policies attached
@@ -75,7 +74,7 @@ func (h *handler) putInline(ctx context.Context, c *call, k store.EntityKind, wo
 	if e.serviceLinked {
 		return nil, protectedRole(e.name)
 	}
-	if err := h.checkPolicy(validate.IdentityPolicy, doc); err != nil {
+	if err := h.checkPolicy(inlineDoc, doc); err != nil {
 		return nil, err
 	}
 	return nil, h.Store.Update(ctx, func(tx store.Tx) error {

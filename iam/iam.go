@@ -241,10 +241,19 @@ func (h *handler) authorize(ctx context.Context, c *call, action, resource strin
 	return h.Authorizer.Authorize(ctx, req)
 }
 
-// checkPolicy validates a policy document of type t and returns
-// MalformedPolicyDocument with the first ERROR finding.
-func (h *handler) checkPolicy(t validate.PolicyType, doc string) error {
-	for _, f := range h.Validate(t, doc) {
+// checkPolicy checks a policy document stored as kind with IAM's own
+// rules (grammar.go) and returns MalformedPolicyDocument with IAM's
+// message. Trust policies are then also checked by the validator for
+// what IAM requires of them beyond the grammar (a principal, sts
+// actions), with the finding's line and column.
+func (h *handler) checkPolicy(kind docKind, doc string) error {
+	if msg := checkGrammar(kind, doc); msg != "" {
+		return malformedPolicy(msg)
+	}
+	if kind != trustDoc {
+		return nil
+	}
+	for _, f := range h.Validate(validate.RoleTrustPolicy, doc) {
 		if f.FindingType != validate.Error {
 			continue
 		}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/connect-iam/connect-iam/server/awsquery"
 	"github.com/connect-iam/connect-iam/store"
-	"github.com/connect-iam/connect-iam/validate"
 )
 
 func init() {
@@ -49,7 +48,7 @@ func (h *handler) createPolicy(ctx context.Context, c *call) (any, error) {
 			return nil, err
 		}
 	}
-	if err := h.checkPolicy(validate.IdentityPolicy, doc); err != nil {
+	if err := h.checkPolicy(managedDoc, doc); err != nil {
 		return nil, err
 	}
 	if err := checkManagedSize(doc); err != nil {
@@ -286,7 +285,7 @@ func (h *handler) createPolicyVersion(ctx context.Context, c *call) (any, error)
 	if err := h.customerPolicy(ctx, c, "iam:CreatePolicyVersion", arn); err != nil {
 		return nil, err
 	}
-	if err := h.checkPolicy(validate.IdentityPolicy, doc); err != nil {
+	if err := h.checkPolicy(managedDoc, doc); err != nil {
 		return nil, err
 	}
 	if err := checkManagedSize(doc); err != nil {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/connect-iam/connect-iam/store"
-	"github.com/connect-iam/connect-iam/validate"
 )
 
 func init() {
@@ -48,7 +47,7 @@ func (h *handler) createRole(ctx context.Context, c *call) (any, error) {
 	if err := h.authCreate(ctx, c, "Role", r.ARN, kv, tags); err != nil {
 		return nil, err
 	}
-	if err := h.checkPolicy(validate.RoleTrustPolicy, trust); err != nil {
+	if err := h.checkPolicy(trustDoc, trust); err != nil {
 		return nil, err
 	}
 	if err := checkTrustSize(trust); err != nil {
@@ -196,7 +195,7 @@ func (h *handler) updateAssumeRolePolicy(ctx context.Context, c *call) (any, err
 	if e.serviceLinked {
 		return nil, protectedRole(e.name)
 	}
-	if err := h.checkPolicy(validate.RoleTrustPolicy, trust); err != nil {
+	if err := h.checkPolicy(trustDoc, trust); err != nil {
 		return nil, err
 	}
 	if err := checkTrustSize(trust); err != nil {
