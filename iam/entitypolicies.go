@@ -255,7 +255,7 @@ func (h *handler) attach(ctx context.Context, c *call, k store.EntityKind, word,
 
 func (h *handler) listAttached(ctx context.Context, c *call, k store.EntityKind, word, param string, maxLen int) (any, error) {
 	owner := name(c, param, maxLen)
-	prefix := path(c, "PathPrefix", "")
+	prefix := pathPrefix(c, rePolicyPath)
 	opt := pageOpts(c)
 	if err := c.p.Err(); err != nil {
 		return nil, err

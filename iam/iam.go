@@ -11,9 +11,14 @@
 // aws:RequestTag/KEY and aws:TagKeys for the tags a request sets,
 // aws:ResourceTag/KEY from the stored tags of the user or role acted on,
 // iam:PermissionsBoundary, iam:PolicyARN and iam:AWSServiceName where IAM
-// sets them. Policy documents are validated on write with the policy
-// validator: an ERROR finding is a MalformedPolicyDocument error carrying
-// the finding's line, column and message.
+// sets them. Policy documents are checked on write with IAM's own rules
+// (grammar.go), not the Access Analyzer lint: IAM accepts actions of
+// services it does not know and rejects, with its MalformedPolicyDocument
+// messages, what it rejects ("Action": [], a managed policy without
+// Version, ...). Trust policies are also checked by the validator, whose
+// ERROR findings carry their line and column. Tags are checked as IAM
+// checks them, duplicate keys (regardless of case) included; PathPrefix
+// follows the model's patterns.
 //
 // The AWS managed policies connect-iam knows (every policy whose name
 // contains "Connect" and the common job-function policies such as
@@ -84,6 +89,9 @@ type call struct {
 	caller *authz.Caller
 	acct   string
 	p      *awsquery.Request
+	// tagErr is IAM's error for the Tags parameter beyond the model's
+	// constraints (duplicate keys), reported after those.
+	tagErr error
 }
 
 // operations maps every IAM action this package serves to its handler.

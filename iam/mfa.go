@@ -122,6 +122,9 @@ func (h *handler) createVirtualMFADevice(ctx context.Context, c *call) (any, err
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}
+	if c.tagErr != nil {
+		return nil, c.tagErr
+	}
 	serial := mfa.SerialNumber(partition, c.acct, p, devName)
 	if err := h.authorize(ctx, c, "iam:CreateVirtualMFADevice", serial, kv); err != nil {
 		return nil, err
@@ -442,6 +445,9 @@ func (h *handler) tagMFADevice(ctx context.Context, c *call) (any, error) {
 	tags := tagsParam(c, kv)
 	if err := c.p.Err(); err != nil {
 		return nil, err
+	}
+	if c.tagErr != nil {
+		return nil, c.tagErr
 	}
 	serial, old, err := h.deviceTarget(ctx, c, "iam:TagMFADevice", kv)
 	if err != nil {

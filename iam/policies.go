@@ -38,6 +38,9 @@ func (h *handler) createPolicy(ctx context.Context, c *call) (any, error) {
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}
+	if c.tagErr != nil {
+		return nil, c.tagErr
+	}
 	pol := store.Policy{AccountID: c.acct, ID: NewUniqueID("ANPA"), Path: p, Name: policyName,
 		ARN: entityARN(c.acct, "policy", p, policyName), Description: desc, Created: h.Now().UTC()}
 	if err := h.authorize(ctx, c, "iam:CreatePolicy", pol.ARN, kv); err != nil {
@@ -159,7 +162,7 @@ func (h *handler) listPolicies(ctx context.Context, c *call) (any, error) {
 		scope = "All"
 	}
 	onlyAttached, _ := c.p.Bool("OnlyAttached")
-	prefix := path(c, "PathPrefix", "")
+	prefix := pathPrefix(c, rePolicyPath)
 	opt := pageOpts(c)
 	if err := c.p.Err(); err != nil {
 		return nil, err

@@ -38,6 +38,9 @@ func (h *handler) createRole(ctx context.Context, c *call) (any, error) {
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}
+	if c.tagErr != nil {
+		return nil, c.tagErr
+	}
 	if !hasDur {
 		maxDur = minSessionSeconds
 	}
@@ -88,7 +91,7 @@ func (h *handler) getRole(ctx context.Context, c *call) (any, error) {
 }
 
 func (h *handler) listRoles(ctx context.Context, c *call) (any, error) {
-	prefix := path(c, "PathPrefix", "")
+	prefix := pathPrefix(c, rePathPrefix)
 	opt := pageOpts(c)
 	if err := c.p.Err(); err != nil {
 		return nil, err

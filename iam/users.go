@@ -27,6 +27,9 @@ func (h *handler) createUser(ctx context.Context, c *call) (any, error) {
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}
+	if c.tagErr != nil {
+		return nil, c.tagErr
+	}
 	u := store.User{AccountID: c.acct, ID: NewUniqueID("AIDA"), Path: p, Name: userName,
 		ARN: entityARN(c.acct, "user", p, userName), PermissionsBoundaryARN: pb, Created: h.Now().UTC()}
 	if err := h.authCreate(ctx, c, "User", u.ARN, kv, tags); err != nil {
@@ -162,7 +165,7 @@ func notFound(err error, k store.EntityKind, name string) error {
 }
 
 func (h *handler) listUsers(ctx context.Context, c *call) (any, error) {
-	prefix := path(c, "PathPrefix", "")
+	prefix := pathPrefix(c, rePathPrefix)
 	opt := pageOpts(c)
 	if err := c.p.Err(); err != nil {
 		return nil, err
