@@ -255,6 +255,15 @@ func (h *handler) deleteUser(ctx context.Context, c *call) (any, error) {
 		if len(devs) > 0 {
 			return deleteConflict("Cannot delete entity, must delete MFA device first.")
 		}
+		if u, err := tx.GetUser(c.acct, userName); err == nil {
+			has, err := hasLoginProfile(tx, c.acct, u.ID)
+			if err != nil {
+				return err
+			}
+			if has {
+				return deleteConflict("Cannot delete entity, must delete login profile first.")
+			}
+		}
 		err = tx.DeleteUser(c.acct, userName)
 		switch {
 		case errors.Is(err, store.ErrConflict):
