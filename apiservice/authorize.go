@@ -5,18 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/connect-iam/connect-iam/authz"
 	"github.com/connect-iam/connect-iam/store"
 )
-
-// target is one resource an action is authorized on.
-type target struct {
-	arn  string
-	tags []store.Tag
-}
 
 // values returns the request's values that fill ARN placeholders: every
 // string member of the input (and of its nested structures, first found
@@ -205,6 +200,71 @@ func (p *plan) conditionKeys(c *call, tags map[string]string) map[string][]strin
 		}
 	}
 	return kv
+}
+
+// arnConditionKeys adds to kv the service condition keys of the action
+// whose value is a field of arn: connect:InstanceId from
+// arn:aws:connect:...:instance/ID/queue/QID.
+func (p *plan) arnConditionKeys(kv map[string][]string, arn string) {
+	if p.cat == nil {
+		return
+	}
+	vals := map[string]string{}
+	for _, rt := range p.e.Catalog.ClassifyARN(arn) {
+		for k, v := range arnValues(rt.ARN, arn) {
+			vals[strings.ToLower(k)] = v
+		}
+	}
+	for _, k := range p.cat.AllConditionKeys() {
+		prefix, name, ok := strings.Cut(k.Name, ":")
+		if !ok || prefix != p.e.svc.Prefix || k.IsTemplate() {
+			continue
+		}
+		if v, ok := vals[strings.ToLower(name)]; ok {
+			if _, set := kv[k.Name]; !set {
+				kv[k.Name] = []string{v}
+			}
+		}
+	}
+}
+
+// arnValues matches arn against an ARN format and returns the values of
+// its placeholders, or nil when it does not match.
+func arnValues(format, arn string) map[string]string {
+	var b strings.Builder
+	var names []string
+	b.WriteString("^")
+	s := format
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			b.WriteString(regexp.QuoteMeta(s))
+			break
+		}
+		j := strings.Index(s[i:], "}")
+		if j < 0 {
+			b.WriteString(regexp.QuoteMeta(s))
+			break
+		}
+		b.WriteString(regexp.QuoteMeta(s[:i]))
+		names = append(names, s[i+2:i+j])
+		b.WriteString("([^:/]*)")
+		s = s[i+j+1:]
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return nil
+	}
+	m := re.FindStringSubmatch(arn)
+	if m == nil {
+		return nil
+	}
+	out := map[string]string{}
+	for i, n := range names {
+		out[n] = m[i+1]
+	}
+	return out
 }
 
 // authorize asks whether the caller may perform action on every target

@@ -445,7 +445,12 @@ func (p *plan) setPage(out map[string]any, next string) {
 }
 
 func (p *plan) list(ctx context.Context, c *call) (any, error) {
-	if err := p.authorizeOn(ctx, c); err != nil {
+	sf := p.searchFilter(c)
+	if len(sf.tags) > 0 {
+		if err := p.authorizeSearch(ctx, c, sf); err != nil {
+			return nil, err
+		}
+	} else if err := p.authorizeOn(ctx, c); err != nil {
 		return nil, err
 	}
 	r := p.res
@@ -466,7 +471,9 @@ func (p *plan) list(ctx context.Context, c *call) (any, error) {
 			if rec.tags, err = tx.ListResourceTags(x.ARN); err != nil {
 				return err
 			}
-			recs = append(recs, rec)
+			if sf.match(rec) {
+				recs = append(recs, rec)
+			}
 		}
 		return nil
 	})
@@ -564,8 +571,15 @@ func (p *plan) associate(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.synthStructure(c, p.out, 0), nil
+	out := p.synthStructure(c, p.out, 0)
+	if m := member(p.out, "AssociationId"); m != "" {
+		out[m] = assocID(id)
+	}
+	return out, nil
 }
+
+// assocID is the identifier of an association shown to clients.
+func assocID(storeID string) string { return storeID[strings.LastIndex(storeID, "/")+1:] }
 
 func (p *plan) listAssociations(ctx context.Context, c *call) (any, error) {
 	if err := p.authorizeOn(ctx, c); err != nil {
@@ -591,9 +605,35 @@ func (p *plan) listAssociations(ctx context.Context, c *call) (any, error) {
 	if lm == "" {
 		return out, nil
 	}
-	ish := p.model.Shape(p.model.Shape(p.out.Members[lm].Shape).Member.Shape)
+	lsh := p.model.Shape(p.out.Members[lm].Shape)
+	ish := p.model.Shape(lsh.Member.Shape)
+	// The Associate input member that is one listed item, if any.
+	whole := ""
+	if a := p.e.byName["Associate"+p.assoc]; a != nil {
+		for _, n := range a.in.MemberNames() {
+			if a.in.Members[n].Shape == lsh.Member.Shape {
+				whole = n
+			}
+		}
+	}
 	items := []any{}
 	for _, rec := range recs {
+		if !p.matches(c, rec) {
+			continue
+		}
+		if whole != "" {
+			if v, ok := lookup(rec.attrs, whole); ok {
+				if cv, ok := p.conv(ish, v, 1); ok {
+					if m, ok := cv.(map[string]any); ok {
+						if am := member(ish, "AssociationId"); am != "" {
+							m[am] = assocID(rec.ID)
+						}
+					}
+					items = append(items, cv)
+					continue
+				}
+			}
+		}
 		if ish != nil && ish.Type != "structure" {
 			for _, k := range keys {
 				if v, ok := lookup(rec.attrs, k); ok {
@@ -608,6 +648,32 @@ func (p *plan) listAssociations(ctx context.Context, c *call) (any, error) {
 	out[lm] = items
 	p.setPage(out, next)
 	return out, nil
+}
+
+// matches reports whether an association record fits the filters of a
+// List call: every input member besides the scope and the page that the
+// record has must be equal.
+func (p *plan) matches(c *call, rec *record) bool {
+	skip := map[string]bool{}
+	if l := p.labels(); len(l) > 0 {
+		skip[l[0]] = true
+	}
+	if pg := p.op.Paginator; pg != nil {
+		in, _ := pg.Tokens()
+		skip[member(p.in, in)] = true
+		skip[member(p.in, pg.LimitKey)] = true
+	}
+	skip[member(p.in, "NextToken")] = true
+	skip[member(p.in, "MaxResults")] = true
+	for k, v := range c.in {
+		if skip[k] {
+			continue
+		}
+		if have, ok := lookup(rec.attrs, k); ok && fmt.Sprint(have) != fmt.Sprint(v) {
+			return false
+		}
+	}
+	return true
 }
 
 // tags serves TagResource, UntagResource and ListTagsForResource.
@@ -628,13 +694,11 @@ func (p *plan) tags(ctx context.Context, c *call) (any, error) {
 		return nil, err
 	}
 	var keys []string
-	for _, n := range []string{"tagKeys", "TagKeys"} {
-		if m := member(p.in, n); m != "" {
-			if l, ok := c.in[m].([]any); ok {
-				for _, k := range l {
-					if s, ok := k.(string); ok {
-						keys = append(keys, s)
-					}
+	if m := member(p.in, "TagKeys"); m != "" {
+		if l, ok := c.in[m].([]any); ok {
+			for _, k := range l {
+				if s, ok := k.(string); ok {
+					keys = append(keys, s)
 				}
 			}
 		}
@@ -643,6 +707,7 @@ func (p *plan) tags(ctx context.Context, c *call) (any, error) {
 	if len(keys) > 0 {
 		kv["aws:TagKeys"] = keys
 	}
+	p.arnConditionKeys(kv, arn)
 	if err := p.e.authorize(ctx, c, p.action, kv, []string{arn}); err != nil {
 		return nil, err
 	}

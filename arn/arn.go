@@ -23,15 +23,21 @@
 // account field. Within the sixth (resource) field, which keeps any further
 // colons, "*" does cross colons.
 //
+// A pattern or value with fewer than six fields (fewer than five colons,
+// such as "arn:aws:connect:*" or "arn:aws:connect:*:instance/i-1") is
+// matched field by field too, by [SplitPadded]: its missing fields are
+// empty, so a "*" never crosses a colon outside the sixth field, and a
+// short pattern matches no ARN (whose resource field is never empty). The
+// IAM documentation does not say what a short pattern means; this is the
+// reading in which "each of the six colon-delimited components ... is
+// checked separately" holds for every pattern.
+//
 // The IAM documentation states the six-field rule but not what happens when
 // the resource field of the pattern and of the value contain different
 // numbers of colons. This package makes the following decision, marked
 // UNCONFIRMED in the project's specification: the resource field is a
 // single glob subject, so "arn:aws:logs:*:*:log-group:*" matches
 // "arn:aws:logs:us-east-1:111122223333:log-group:app:log-stream:s1".
-// A value with fewer than five colons is not an ARN and matches only the
-// pattern "*" (or a pattern that itself has fewer than five colons, which
-// is then globbed against the whole value as one string).
 package arn
 
 import (
@@ -114,6 +120,28 @@ func Split(s string) (Fields, bool) {
 	return Fields{}, false
 }
 
+// SplitPadded splits s like [Split], but a string with fewer than five
+// colons is split at the colons it has, the missing fields left empty. It
+// returns the number of fields s really has (1 to 6). SplitPadded does not
+// allocate.
+func SplitPadded(s string) (Fields, int) {
+	if f, ok := Split(s); ok {
+		return f, 6
+	}
+	var f Fields
+	n := 0
+	for {
+		i := strings.IndexByte(s, ':')
+		if i < 0 {
+			f[n] = s
+			return f, n + 1
+		}
+		f[n] = s[:i]
+		s = s[i+1:]
+		n++
+	}
+}
+
 // load64 returns the eight bytes of s at i as a little-endian word.
 func load64(s string, i int) uint64 {
 	s = s[i : i+8]
@@ -163,14 +191,8 @@ func Match(pattern, value string) bool {
 	if pattern == "*" {
 		return true
 	}
-	pf, pok := Split(pattern)
-	if !pok {
-		return Glob(pattern, value)
-	}
-	vf, vok := Split(value)
-	if !vok {
-		return false
-	}
+	pf, _ := SplitPadded(pattern)
+	vf, _ := SplitPadded(value)
 	for i := range pf {
 		if !Glob(pf[i], vf[i]) {
 			return false

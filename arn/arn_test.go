@@ -104,8 +104,13 @@ func TestMatch(t *testing.T) {
 		// The documented counter-example: "*" in the region field cannot
 		// swallow the extra colons that StringLike would.
 		{"arn:aws:someservice:*:111122223333:finance/*", "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt", false},
-		// A pattern with fewer than six fields is globbed whole.
-		{"arn:aws:*", "arn:aws:s3:::bucket", true},
+		// A pattern with fewer than six fields is matched field by field,
+		// its missing fields empty: "*" crosses no colon, and it matches
+		// no ARN.
+		{"arn:aws:*", "arn:aws:s3:::bucket", false},
+		{"arn:aws:connect:*", "arn:aws:connect:us-east-1:111122223333:instance/i-1", false},
+		{"arn:aws:connect:*:instance/i-1", "arn:aws:connect:us-east-1:111122223333:instance/i-1", false},
+		{"arn:aws:connect:*:instance/i-1", "arn:aws:connect:us-east-1:instance/i-1", true},
 		{"arn:aws:*:*:*:*", "arn:aws:s3:::bucket", true},
 		{"arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b", true},
 		{"arn:aws:s3:::bucket/*", "arn:aws:s3:::Bucket/a", false},
@@ -116,8 +121,11 @@ func TestMatch(t *testing.T) {
 		{"arn:aws:logs:*:*:log-group:*:log-stream:*", "arn:aws:logs:us-east-1:1:log-group:app:log-stream:s1", true},
 		{"arn:aws:iam::???????????:root", "arn:aws:iam::111122223333:root", false},
 		{"arn:aws:iam::????????????:root", "arn:aws:iam::111122223333:root", true},
-		// A non-ARN pattern is one glob over the whole value.
-		{"foo*", "foo:bar:baz", true},
+		// A non-ARN pattern and value are matched field by field too.
+		{"foo*", "foo:bar:baz", false},
+		{"foo*", "foobar", true},
+		{"foo*:b?r", "foo:bar", true},
+		{"arn:aws:s3:::bucket", "arn:aws:s3", false},
 	}
 	for _, tt := range tests {
 		if got := Match(tt.pattern, tt.value); got != tt.want {
@@ -201,20 +209,22 @@ func matchReference(pattern, value string) bool {
 	if pattern == "*" {
 		return true
 	}
-	pf := strings.SplitN(pattern, ":", 6)
-	if len(pf) < 6 {
-		return globRegexp(pattern, false).MatchString(value)
-	}
-	vf := strings.SplitN(value, ":", 6)
-	if len(vf) < 6 {
-		return false
-	}
+	pf := padReference(strings.SplitN(pattern, ":", 6))
+	vf := padReference(strings.SplitN(value, ":", 6))
 	for i := range pf {
 		if !globRegexp(pf[i], false).MatchString(vf[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// padReference pads fields to six with empty ones.
+func padReference(fields []string) []string {
+	for len(fields) < 6 {
+		fields = append(fields, "")
+	}
+	return fields
 }
 
 func FuzzMatch(f *testing.F) {
@@ -264,6 +274,26 @@ func TestSplitEveryColonPosition(t *testing.T) {
 		want, wantOK := splitReference(s)
 		if got != want || gotOK != wantOK {
 			t.Errorf("Split(%q) = %q, %v; want %q, %v", s, got, gotOK, want, wantOK)
+		}
+	}
+}
+
+func TestSplitPadded(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Fields
+		n    int
+	}{
+		{"", Fields{}, 1},
+		{"arn", Fields{"arn"}, 1},
+		{"arn:aws:connect:*", Fields{"arn", "aws", "connect", "*"}, 4},
+		{"arn:aws:connect:*:instance/i-1", Fields{"arn", "aws", "connect", "*", "instance/i-1"}, 5},
+		{"arn:aws:s3:::b:c", Fields{"arn", "aws", "s3", "", "", "b:c"}, 6},
+	}
+	for _, tt := range tests {
+		got, n := SplitPadded(tt.in)
+		if got != tt.want || n != tt.n {
+			t.Errorf("SplitPadded(%q) = %q, %d; want %q, %d", tt.in, got, n, tt.want, tt.n)
 		}
 	}
 }

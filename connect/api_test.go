@@ -126,7 +126,7 @@ func TestValidation(t *testing.T) {
 		{"tag a non-Connect ARN", func() error {
 			_, err := c.TagResource(ctx, &awsconnect.TagResourceInput{ResourceArn: aws.String("arn:aws:iam::" + testAccount + ":user/x"), Tags: map[string]string{"a": "b"}})
 			return err
-		}, "InvalidParameterException", "not an Amazon Connect resource ARN"},
+		}, "InvalidParameterException", "is not an ARN of connect"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

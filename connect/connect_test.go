@@ -56,7 +56,6 @@ func TestOperationsKnown(t *testing.T) {
 		"CreateTaskTemplate", "GetTaskTemplate", "ListTaskTemplates", "DeleteTaskTemplate",
 		"CreateQuickConnect", "DescribeQuickConnect", "ListQuickConnects", "DeleteQuickConnect",
 		"StartOutboundVoiceContact", "StartTaskContact", "DescribeContact", "StopContact",
-		"TagResource", "UntagResource", "ListTagsForResource",
 		"SearchQueues", "UpdateQueueName", "UpdateRoutingProfileName", "UpdateHoursOfOperation",
 		"UpdateContactFlowContent", "UpdateContactFlowName", "DescribePhoneNumber", "TagContact",
 	} {

@@ -51,6 +51,13 @@ type env struct {
 // (to record the questions asked).
 func newEnv(t testing.TB, wrap func(authz.Authorizer) authz.Authorizer) *env {
 	t.Helper()
+	return newEnvGeneric(t, wrap, nil)
+}
+
+// newEnvGeneric is newEnv with the operations in generic served by the
+// generic engine instead of their hand-written behaviour.
+func newEnvGeneric(t testing.TB, wrap func(authz.Authorizer) authz.Authorizer, generic map[string]bool) *env {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "connect.db"))
 	if err != nil {
@@ -81,7 +88,7 @@ func newEnv(t testing.TB, wrap func(authz.Authorizer) authz.Authorizer) *env {
 	}
 	srv := server.New(server.Config{Authenticator: server.SigV4(&sigv4.Verifier{Store: authz.NewCredentialStore(st, box, nil)}),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	Register(srv, Deps{Store: st, Authorizer: az})
+	register(srv, Deps{Store: st, Authorizer: az}, generic)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	e.url = ts.URL

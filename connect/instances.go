@@ -93,6 +93,19 @@ func (h *handler) createInstance(ctx context.Context, c *call) (any, error) {
 	if err := h.authorize(ctx, c, "connect:CreateInstance", tagsContext("", in.Tags), target{arn: "*"}); err != nil {
 		return nil, err
 	}
+	// With an existing directory, Amazon Connect looks the directory up
+	// and authorizes itself as an application of it, as the caller: the
+	// caller needs ds:DescribeDirectories and ds:AuthorizeApplication on
+	// the directory too.
+	if in.IdentityManagementType == "EXISTING_DIRECTORY" {
+		if err := h.authorize(ctx, c, "ds:DescribeDirectories", nil, target{arn: "*"}); err != nil {
+			return nil, err
+		}
+		dir := "arn:aws:ds:" + c.region + ":" + c.acct + ":directory/" + in.DirectoryID
+		if err := h.authorize(ctx, c, "ds:AuthorizeApplication", nil, target{arn: dir}); err != nil {
+			return nil, err
+		}
+	}
 	// The instance uses the account's Amazon Connect service-linked role,
 	// which is created with the first instance when the caller may.
 	var role store.Role

@@ -143,3 +143,39 @@ func TestInstanceLifecycle(t *testing.T) {
 		t.Errorf("roles after a new first instance: %v", roles)
 	}
 }
+
+// TestCreateInstanceExistingDirectory checks the dependent actions of an
+// instance on an existing directory: ds:DescribeDirectories and
+// ds:AuthorizeApplication on the directory, besides connect:CreateInstance
+// and the service-linked role.
+func TestCreateInstanceExistingDirectory(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	const base = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["connect:CreateInstance","iam:CreateServiceLinkedRole","iam:PutRolePolicy","iam:AttachRolePolicy"],"Resource":"*"}`
+	dir := "arn:aws:ds:us-east-1:" + testAccount + ":directory/d-1234567890"
+	tests := []struct {
+		name, doc, denied string
+	}{
+		{"without ds permissions", base + `]}`, "ds:DescribeDirectories"},
+		{"without AuthorizeApplication", base + `,{"Effect":"Allow","Action":"ds:DescribeDirectories","Resource":"*"}]}`, "ds:AuthorizeApplication on resource: " + dir},
+		{"on another directory", base + `,{"Effect":"Allow","Action":"ds:*","Resource":"arn:aws:ds:*:*:directory/d-0000000000"},{"Effect":"Allow","Action":"ds:DescribeDirectories","Resource":"*"}]}`, "ds:AuthorizeApplication"},
+		{"allowed", base + `,{"Effect":"Allow","Action":["ds:DescribeDirectories","ds:AuthorizeApplication"],"Resource":"*"}]}`, ""},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := e.principal(t, "dir"+string(rune('a'+i)), "", tt.doc)
+			_, err := c.CreateInstance(ctx, &awsconnect.CreateInstanceInput{IdentityManagementType: types.DirectoryTypeExistingDirectory,
+				DirectoryId: aws.String("d-1234567890"), InboundCallsEnabled: aws.Bool(true), OutboundCallsEnabled: aws.Bool(false)})
+			if tt.denied == "" {
+				if err != nil {
+					t.Fatalf("CreateInstance: %v", err)
+				}
+				return
+			}
+			code, msg := apiError(t, err)
+			if code != "AccessDeniedException" || !strings.Contains(msg, tt.denied) {
+				t.Errorf("error %s %q, want AccessDeniedException naming %s", code, msg, tt.denied)
+			}
+		})
+	}
+}

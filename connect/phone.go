@@ -363,3 +363,13 @@ func (h *handler) releasePhoneNumber(ctx context.Context, c *call) (any, error) 
 	}
 	return nil, h.Store.Update(ctx, func(tx store.Tx) error { return tx.DeleteResource(c.acct, Service, phoneType, id) })
 }
+
+// instanceIDOf returns the instance ID in a Connect resource ARN.
+func instanceIDOf(arn string) string {
+	_, rest, ok := strings.Cut(arn, ":instance/")
+	if !ok {
+		return ""
+	}
+	id, _, _ := strings.Cut(rest, "/")
+	return id
+}

@@ -87,3 +87,32 @@ func TestDecideDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestFailSafeRulesDoNotAllocate checks the paths of the fail-safe rules:
+// an unresolvable Resource variable, a short ARN pattern, a Deny with
+// NotPrincipal for a principal with a boundary, and a service-linked
+// role's exemption from SCPs.
+func TestFailSafeRulesDoNotAllocate(t *testing.T) {
+	s := &PolicySet{
+		Identity: []*Policy{compilePolicy(t, "identity", `{"Version": "2012-10-17", "Statement": [
+			{"Effect": "Allow", "Action": "connect:*", "NotResource": "arn:aws:connect:*:*:instance/*/agent/${aws:username}"},
+			{"Effect": "Allow", "Action": "connect:*", "Resource": "arn:aws:connect:*"},
+			{"Effect": "Deny", "Action": "connect:Delete*", "NotResource": ["arn:aws:connect:*:*:instance/${aws:PrincipalTag/missing}/*", "arn:aws:connect:*"]}]}`)},
+		PermissionsBoundary: compilePolicy(t, "boundary", allowAll),
+		Resource:            compilePolicy(t, "resource", `{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "NotPrincipal": {"AWS": "111122223333"}, "Action": "connect:List*", "Resource": "*"}}`),
+		SCPs:                [][]*Policy{{compilePolicy(t, "scp", allowOther)}},
+	}
+	slr, err := ParsePrincipal("arn:aws:iam::111122223333:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, action := range []string{"connect:DescribeUser", "connect:DeleteUser", "connect:ListUsers"} {
+		r := benchRequest(t, action)
+		for _, p := range []Principal{r.Principal, slr} {
+			r.Principal = p
+			if allocs := testing.AllocsPerRun(100, func() { s.Decide(r) }); allocs != 0 {
+				t.Errorf("Decide(%s) for %s allocates %v times, want 0", action, p.ARN, allocs)
+			}
+		}
+	}
+}

@@ -50,6 +50,10 @@ type statement struct {
 	hasResource bool // false: no Resource element (role trust policies): any resource
 	notResource bool
 	resources   []arnPattern
+	// resUnresolved records whether some entry of resources may be
+	// unresolvable for a request (it has a policy variable without
+	// default); see matchResource.
+	resUnresolved bool
 
 	principal *principalSpec // nil: no Principal element
 	conds     []condition    // in source order, as Explain reports them
@@ -129,7 +133,8 @@ func (e *CompileError) Unwrap() error { return e.Err }
 // Numeric value that is not a number, a Date that is not a date, an
 // invalid CIDR block or base64 value, a Bool or Null value other than true
 // or false), a malformed policy variable, a variable before the fifth colon
-// of a Resource ARN, or a malformed Principal. Compile never silently
+// of a Resource ARN, an action without a service prefix, or a malformed
+// Principal. Compile never silently
 // turns a bad condition into one that never matches.
 func Compile(p *policy.Policy, opts ...Option) (*Policy, error) {
 	if p == nil {
@@ -240,6 +245,13 @@ func (c *compiler) statement(st *policy.Statement) (statement, error) {
 	if st.Action != nil {
 		cs.notAction = st.Action.Not
 		for _, v := range st.Action.Values {
+			if svc, name, ok := strings.Cut(v.Text, ":"); v.Text != "*" && (!ok || svc == "" || name == "") {
+				elem := "Action"
+				if cs.notAction {
+					elem = "NotAction"
+				}
+				return statement{}, errAt(v.Span.Start, nil, "%s %q has no service prefix: an action is service:ActionName, such as connect:DescribeUser (or \"*\" for every action); IAM rejects the policy with \"Actions/Conditions must be prefaced by a vendor\"", elem, v.Text)
+			}
 			a := strings.ToLower(v.Text)
 			cs.actions = append(cs.actions, a)
 			cs.actPieces = append(cs.actPieces, arn.AppendPieces(nil, a))
@@ -261,6 +273,7 @@ func (c *compiler) statement(st *policy.Statement) (statement, error) {
 				return statement{}, c.templateErr(v, err, what)
 			}
 			cs.resources = append(cs.resources, pat)
+			cs.resUnresolved = cs.resUnresolved || pat.hasVar || pat.short
 		}
 	}
 	if st.Principal != nil {

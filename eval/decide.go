@@ -126,7 +126,7 @@ func (s *PolicySet) decide(r *Request, tr *tracer) outcome {
 	} else {
 		lower = []byte(strings.ToLower(r.Action))
 	}
-	e := evaluator{r: r, lower: lower, tr: tr}
+	e := evaluator{r: r, lower: lower, tr: tr, pcheck: s.principalCheck(&r.Principal)}
 	p := &r.Principal
 	iam := p.Type != AnonymousPrincipal && p.Type != ServicePrincipal
 	resAcct := r.EffectiveResourceAccount()
@@ -147,7 +147,7 @@ func (s *PolicySet) decide(r *Request, tr *tracer) outcome {
 	// and RCP level.
 	var scpFail, rcpFail stmtRef
 	scpFail.level, rcpFail.level = -1, -1
-	if len(s.SCPs) > 0 && iam && !r.PrincipalInManagementAccount {
+	if len(s.SCPs) > 0 && iam && !r.PrincipalInManagementAccount && !p.IsServiceLinkedRole() {
 		for lv, level := range s.SCPs {
 			allowed := false
 			for i, pol := range level {
@@ -225,8 +225,8 @@ func (s *PolicySet) decide(r *Request, tr *tracer) outcome {
 	// Steps 2-3: every RCP and SCP level must allow. "If there is no
 	// applicable Allow statement, the request is explicitly denied, even
 	// if the denial is implicit" (spec §3.2): a level without an allow is
-	// an ExplicitDeny, reported as "an explicit deny in a service control
-	// policy", as AWS words it.
+	// an ExplicitDeny, explained as "because no service control policy
+	// allows the ... action", naming the level.
 	if rcpFail.level >= 0 {
 		return outcome{decision: ExplicitDeny, typ: RCP, by: rcpFail}
 	}
@@ -297,13 +297,60 @@ type evaluator struct {
 	r     *Request
 	lower []byte // the action, lower-cased
 	tr    *tracer
+	// pcheck is how resource-based policies and RCPs check the
+	// principal.
+	pcheck pcheck
+}
+
+// pcheck is whether, and how, a policy's statements check the principal.
+type pcheck uint8
+
+const (
+	skipPrincipal     pcheck = iota // identity-side policies and SCPs: no Principal element
+	withPrincipal                   // resource-based policies and RCPs
+	checkWithBoundary               // the same, for a principal with a permissions boundary
+)
+
+// principalCheck is how resource-based policies and RCPs check p: a
+// principal with a permissions boundary is never excepted by the
+// NotPrincipal of a Deny (see principalGrant).
+func (s *PolicySet) principalCheck(p *Principal) pcheck {
+	if s.PermissionsBoundary != nil && p.hasBoundarySide() {
+		return checkWithBoundary
+	}
+	return withPrincipal
+}
+
+// hasBoundarySide reports whether p is an IAM principal that a permissions
+// boundary can be attached to: a user, a role, or a session of either.
+func (p *Principal) hasBoundarySide() bool {
+	switch p.Type {
+	case UserPrincipal, RolePrincipal, AssumedRolePrincipal, FederatedUserPrincipal:
+		return true
+	}
+	return false
+}
+
+// principalGrant matches the statement's Principal or NotPrincipal
+// against p. A Deny with NotPrincipal "will always deny any IAM principal
+// that has a permissions boundary policy attached, regardless of the
+// values specified in the NotPrincipal element" (IAM User Guide,
+// NotPrincipal): such a caller is never excepted.
+func (st *statement) principalGrant(p *Principal, c pcheck) grant {
+	if c == checkWithBoundary && st.deny && st.principal.not {
+		return grantDirect
+	}
+	return st.principal.match(p)
 }
 
 // policy evaluates one policy: the fast, indexed path without a tracer,
 // every statement in order with one.
 func (e *evaluator) policy(pol *Policy, typ PolicyType, index, level int) (ref stmtRef) {
 	ref = stmtRef{typ: typ, pol: pol, index: index, level: level, stmt: -1}
-	checkPrincipal := typ == Resource || typ == RCP
+	checkPrincipal := skipPrincipal
+	if typ == Resource || typ == RCP {
+		checkPrincipal = e.pcheck
+	}
 	if e.tr != nil {
 		ref.result = e.tr.policy(e, pol, typ, index, level, checkPrincipal)
 	} else {
@@ -317,7 +364,7 @@ func (e *evaluator) policy(pol *Policy, typ PolicyType, index, level int) (ref s
 
 // evaluate evaluates the statements the action index selects, in the
 // general path of decide (Decide uses decideFast). It fills res.
-func (p *Policy) evaluate(r *Request, lower []byte, checkPrincipal bool, res *policyResult) {
+func (p *Policy) evaluate(r *Request, lower []byte, checkPrincipal pcheck, res *policyResult) {
 	res.denyStmt, res.allowStmt = -1, -1
 	for _, ref := range p.exact.lookup(lower) {
 		if p.stmts[ref.stmt()].evaluate(r, checkPrincipal, res, ref.stmt(), true) {
@@ -343,7 +390,7 @@ func (p *Policy) evaluate(r *Request, lower []byte, checkPrincipal bool, res *po
 
 // evaluate folds the statement's verdict into res and reports whether the
 // policy's result is final (a matching Deny).
-func (st *statement) evaluate(r *Request, checkPrincipal bool, res *policyResult, i int, actionMatched bool) bool {
+func (st *statement) evaluate(r *Request, checkPrincipal pcheck, res *policyResult, i int, actionMatched bool) bool {
 	if st.deny && res.deny || !st.deny && res.allow && res.grant == grantDirect {
 		return false // cannot change the result
 	}
@@ -366,16 +413,16 @@ func (st *statement) evaluate(r *Request, checkPrincipal bool, res *policyResult
 
 // applies checks everything but the action: resource, principal (for
 // resource-based policies and RCPs) and conditions.
-func (st *statement) applies(r *Request, checkPrincipal bool) (grant, bool) {
+func (st *statement) applies(r *Request, checkPrincipal pcheck) (grant, bool) {
 	if !st.matchResource(r.Context, r.Resource) {
 		return grantNone, false
 	}
 	g := grantDirect
-	if checkPrincipal {
+	if checkPrincipal != skipPrincipal {
 		if st.principal == nil {
 			return grantNone, false
 		}
-		if g = st.principal.match(&r.Principal); g == grantNone {
+		if g = st.principalGrant(&r.Principal, checkPrincipal); g == grantNone {
 			return grantNone, false
 		}
 	}

@@ -33,20 +33,30 @@
 // resource-based policy. SCPs do not apply to the management account
 // (Request.PrincipalInManagementAccount), nor RCPs to its resources
 // (Request.ResourceInManagementAccount), nor either to service principals;
-// SCPs do not apply to anonymous callers.
+// SCPs do not apply to anonymous callers, nor to service-linked roles
+// ("SCPs do not affect any service-linked role", Organizations guide): a
+// role whose path is /aws-service-role/, or a session of it whose role
+// ARN is known (Principal.IsServiceLinkedRole).
 //
 // Decisions where the documents leave room, as made here:
 //
 //   - A level of SCPs or RCPs with no applicable Allow is an ExplicitDeny:
-//     "the request is explicitly denied, even if the denial is implicit",
-//     and the message says "with an explicit deny in a service control
-//     policy".
+//     "the request is explicitly denied, even if the denial is implicit".
+//     No statement denied, so the explanation says what AWS says, "because
+//     no service control policy allows the X action" (or "no resource
+//     control policy"), and DecidedBy names the level rather than a
+//     statement.
 //   - The identity-based-policy cell for a same-account resource policy
 //     that names a role (UNCONFIRMED): the grant replaces the identity
 //     allow; the boundary and session policies still limit it.
 //   - NotPrincipal excepts a caller only when it is listed with every
 //     identity IAM may evaluate it as: a user with its account, a role
 //     session with its role and account (spec §1.5).
+//   - A Deny with NotPrincipal "will always deny any IAM principal that
+//     has a permissions boundary policy attached, regardless of the values
+//     specified in the NotPrincipal element" (IAM User Guide,
+//     NotPrincipal): a user, role or session with a PermissionsBoundary in
+//     the set is never excepted by it.
 //   - A resource-based policy statement without Principal applies to
 //     nobody. WithType(Resource) rejects it at compile time instead.
 //
@@ -55,7 +65,12 @@
 // Actions match case-insensitively with "*" and "?" anywhere; resources
 // and ArnLike/ArnEquals values match field by field as package arn
 // describes (UNCONFIRMED: "*" crosses colons inside the sixth, resource,
-// field). Condition key names are case-insensitive, including the tag key
+// field). A pattern of fewer than six fields ("arn:aws:connect:*",
+// "arn:aws:connect:*:instance/i-1") is matched field by field too, its
+// missing fields empty, so it matches no ARN; as a Resource or NotResource
+// entry it is treated like an unresolvable one (see Policy variables): an
+// Allow statement with it does not apply, and in a Deny it matches and
+// exempts nothing. Condition key names are case-insensitive, including the tag key
 // inside aws:ResourceTag/KEY, aws:RequestTag/KEY and aws:PrincipalTag/KEY.
 //
 // # Conditions
@@ -86,9 +101,19 @@
 // for the key (a key with several values cannot be a variable). ${*},
 // ${?} and ${$} are literal characters, and ${key, 'default'} gives a
 // default. Substituted text is matched literally, never as a wildcard. A
-// missing variable without default makes that value "effectively null":
-// it matches nothing (so the negated operators match). Under 2008-10-17 or
-// without Version, variables are literal text.
+// missing variable without default makes a condition value "effectively
+// null": it matches nothing (so the negated operators match). Under
+// 2008-10-17 or without Version, variables are literal text.
+//
+// In Resource and NotResource the IAM guide says only that an unresolvable
+// variable makes the match fail and "might cause the entire statement to
+// be invalid". The engine decides fail-safe: an entry that cannot be
+// resolved never widens access. An Allow statement with such an entry
+// (in Resource or NotResource) does not apply at all, so
+// "NotResource": ".../${aws:username}" grants nothing to a role session;
+// in a Deny statement the entry matches nothing and exempts nothing, so a
+// Deny with that NotResource still denies every resource its other
+// entries do not exempt. Explain says which entry could not be resolved.
 //
 // # Performance
 //

@@ -22,8 +22,11 @@ type Explanation struct {
 	// with the explicit deny, the one whose allow was missing, or the one
 	// that allowed.
 	DecidingPolicyType PolicyType `json:"decidingPolicyType"`
-	// DecidedBy is the deciding statement; nil when a policy type's allow
-	// was missing.
+	// DecidedBy is the deciding statement. For an SCP or RCP level without
+	// an applicable Allow (an ExplicitDeny that no statement made) it
+	// names the level: PolicyType and Level set, PolicyIndex and
+	// Statement -1. It is nil when another policy type's allow was
+	// missing.
 	DecidedBy *StatementRef  `json:"decidedBy,omitempty"`
 	Request   RequestSummary `json:"request"`
 	// Policies traces every policy evaluated, in evaluation order.
@@ -137,6 +140,10 @@ func (s *PolicySet) Explain(r *Request) *Explanation {
 			Column:      st.Span.Start.Column,
 		}
 	}
+	if out.by.pol == nil && out.by.level >= 0 {
+		// An SCP or RCP level without an applicable Allow: name the level.
+		x.DecidedBy = &StatementRef{PolicyType: out.by.typ, PolicyIndex: -1, Level: out.by.level, Statement: -1}
+	}
 	x.Message = message(r, out, x.DecidedBy)
 	return x
 }
@@ -156,6 +163,12 @@ func message(r *Request, out outcome, by *StatementRef) string {
 		fmt.Fprintf(&sb, " on resource: %s", r.Resource)
 	}
 	switch {
+	case out.decision == ExplicitDeny && out.by.pol == nil && out.by.level >= 0:
+		// "If there is no applicable Allow statement, the request is
+		// explicitly denied, even if the denial is implicit": the
+		// decision is an explicit deny, but no statement denied, and AWS
+		// words it "because no service control policy allows ...".
+		fmt.Fprintf(&sb, " because no %s allows the %s action", out.typ.noAllowPhrase(), r.Action)
 	case out.decision == ExplicitDeny:
 		fmt.Fprintf(&sb, " with an explicit deny in %s", out.typ.denyPhrase())
 	default:
@@ -207,7 +220,7 @@ type tracer struct {
 }
 
 // policy evaluates every statement of pol in order and records it.
-func (t *tracer) policy(e *evaluator, pol *Policy, typ PolicyType, index, level int, checkPrincipal bool) policyResult {
+func (t *tracer) policy(e *evaluator, pol *Policy, typ PolicyType, index, level int, checkPrincipal pcheck) policyResult {
 	res := policyResult{denyStmt: -1, allowStmt: -1}
 	pt := PolicyTrace{PolicyType: typ, Policy: pol.name, PolicyIndex: index, Level: level}
 	r := e.r
@@ -225,8 +238,8 @@ func (t *tracer) policy(e *evaluator, pol *Policy, typ PolicyType, index, level 
 		tr.Resource = st.traceResource(r.Context, r.Resource)
 		applies := tr.Action.Matched && tr.Resource.Matched
 		g := grantDirect
-		if checkPrincipal {
-			c, pg := st.tracePrincipal(&r.Principal)
+		if checkPrincipal != skipPrincipal {
+			c, pg := st.tracePrincipal(&r.Principal, checkPrincipal)
 			tr.Principal = &c
 			g = pg
 			applies = applies && c.Matched
@@ -295,14 +308,22 @@ func (st *statement) traceResource(ctx *Context, resource string) Check {
 	var shown []string
 	for i := range st.resources {
 		p := &st.resources[i]
-		text, ok := p.text(ctx)
-		if !ok {
-			text += " (a policy variable is missing: matches nothing)"
+		text, _ := p.text(ctx)
+		if p.unresolved(ctx) {
+			why := fmt.Sprintf("has a policy variable the request has no value for (%s)", text)
+			if p.short {
+				why = "has fewer than the six colon-separated fields of an ARN, so it can match no ARN"
+			}
+			if !st.deny {
+				return Check{Reason: fmt.Sprintf("%s %q %s, so this Allow statement does not apply: an entry that cannot be resolved never grants, nor exempts a resource", elem, p.src, why)}
+			}
+			shown = append(shown, fmt.Sprintf("%s (it %s: matches nothing, exempts nothing)", p.src, why))
+			continue
 		} else if text != p.src {
 			text = p.src + " = " + text
 		}
 		shown = append(shown, text)
-		if p.match(ctx, resource) {
+		if p.matchResourceValue(ctx, resource) {
 			if st.notResource {
 				return Check{Reason: fmt.Sprintf("%q is excluded by NotResource %q", resource, text)}
 			}
@@ -315,12 +336,15 @@ func (st *statement) traceResource(ctx *Context, resource string) Check {
 	return Check{Reason: fmt.Sprintf("%q matches none of %s [%s]", resource, elem, strings.Join(shown, ", "))}
 }
 
-func (st *statement) tracePrincipal(p *Principal) (Check, grant) {
+func (st *statement) tracePrincipal(p *Principal, c pcheck) (Check, grant) {
 	if st.principal == nil {
 		return Check{Reason: "the statement has no Principal element, so it grants or denies nobody in a resource-based policy"}, grantNone
 	}
-	g := st.principal.match(p)
+	g := st.principalGrant(p, c)
 	who := p.DisplayARN()
+	if c == checkWithBoundary && st.deny && st.principal.not {
+		return Check{Matched: true, Reason: fmt.Sprintf("%s has a permissions boundary, and a Deny with NotPrincipal always denies such a principal, whatever NotPrincipal lists", who)}, g
+	}
 	elem := "Principal"
 	if st.principal.not {
 		elem = "NotPrincipal"

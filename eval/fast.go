@@ -15,6 +15,7 @@ type request struct {
 	ctx    *Context
 	key    *actionKey
 	action []byte // key.bytes(): the action, lower-cased (ASCII)
+	pcheck pcheck // how resource-based policies and RCPs check the principal
 
 	// The resource ARN split into its six fields, on first use.
 	split   bool
@@ -44,30 +45,31 @@ func (s *PolicySet) decideFast(q *request) Decision {
 	r := q.r
 	p := &r.Principal
 	iam := p.Type != AnonymousPrincipal && p.Type != ServicePrincipal
+	q.pcheck = s.principalCheck(p)
 
 	// Steps 1-3: explicit denies everywhere, and the allow of every SCP
 	// and RCP level. Any explicit deny decides at once.
 	orgFail := false
-	if len(s.SCPs) > 0 && iam && !r.PrincipalInManagementAccount {
-		if s.levelsDeny(q, s.SCPs, false, &orgFail) {
+	if len(s.SCPs) > 0 && iam && !r.PrincipalInManagementAccount && !p.IsServiceLinkedRole() {
+		if s.levelsDeny(q, s.SCPs, skipPrincipal, &orgFail) {
 			return ExplicitDeny
 		}
 	}
 	if len(s.RCPs) > 0 && p.Type != ServicePrincipal && !r.ResourceInManagementAccount {
-		if s.levelsDeny(q, s.RCPs, true, &orgFail) {
+		if s.levelsDeny(q, s.RCPs, q.pcheck, &orgFail) {
 			return ExplicitDeny
 		}
 	}
 	var res fastResult
 	if s.Resource != nil {
-		if res = s.Resource.decideFast(q, true); res.deny {
+		if res = s.Resource.decideFast(q, q.pcheck); res.deny {
 			return ExplicitDeny
 		}
 	}
 	idAllow := false
 	if iam {
 		for _, pol := range s.Identity {
-			pr := pol.decideFast(q, false)
+			pr := pol.decideFast(q, skipPrincipal)
 			if pr.deny {
 				return ExplicitDeny
 			}
@@ -76,7 +78,7 @@ func (s *PolicySet) decideFast(q *request) Decision {
 	}
 	boundaryAllows := true
 	if iam && s.PermissionsBoundary != nil && p.Type != AccountPrincipal {
-		pr := s.PermissionsBoundary.decideFast(q, false)
+		pr := s.PermissionsBoundary.decideFast(q, skipPrincipal)
 		if pr.deny {
 			return ExplicitDeny
 		}
@@ -86,7 +88,7 @@ func (s *PolicySet) decideFast(q *request) Decision {
 	if p.IsSession() {
 		sessionAllows = len(s.Session) == 0 && p.Type == AssumedRolePrincipal
 		for _, pol := range s.Session {
-			pr := pol.decideFast(q, false)
+			pr := pol.decideFast(q, skipPrincipal)
 			if pr.deny {
 				return ExplicitDeny
 			}
@@ -137,7 +139,7 @@ func (q *request) resourceAccount() string {
 
 // levelsDeny evaluates every policy of every SCP or RCP level. It reports
 // an explicit deny, and sets *fail when a level has no allow.
-func (s *PolicySet) levelsDeny(q *request, levels [][]*Policy, checkPrincipal bool, fail *bool) bool {
+func (s *PolicySet) levelsDeny(q *request, levels [][]*Policy, checkPrincipal pcheck, fail *bool) bool {
 	for _, level := range levels {
 		allowed := false
 		for _, pol := range level {
@@ -156,7 +158,7 @@ func (s *PolicySet) levelsDeny(q *request, levels [][]*Policy, checkPrincipal bo
 
 // decideFast evaluates the statements the action index selects for the
 // request and stops at the first matching Deny.
-func (p *Policy) decideFast(q *request, checkPrincipal bool) (res fastResult) {
+func (p *Policy) decideFast(q *request, checkPrincipal pcheck) (res fastResult) {
 	for _, ref := range p.exact.lookupPrefix(q.key, len(q.action)) {
 		if p.stmts[ref.stmt()].decideFast(q, checkPrincipal, &res, false) {
 			return res
@@ -184,7 +186,7 @@ func (p *Policy) decideFast(q *request, checkPrincipal bool) (res fastResult) {
 // the policy's result is final (a matching Deny). With checkAction the
 // statement's Action or NotAction is matched in full; without, the
 // action index has already established that it matches.
-func (st *statement) decideFast(q *request, checkPrincipal bool, res *fastResult, checkAction bool) bool {
+func (st *statement) decideFast(q *request, checkPrincipal pcheck, res *fastResult, checkAction bool) bool {
 	if st.deny && res.deny || !st.deny && res.allow && res.grant == grantDirect {
 		return false // cannot change the result
 	}
@@ -197,11 +199,11 @@ func (st *statement) decideFast(q *request, checkPrincipal bool, res *fastResult
 		return false
 	}
 	g := grantDirect
-	if checkPrincipal {
+	if checkPrincipal != skipPrincipal {
 		if st.principal == nil {
 			return false
 		}
-		if g = st.principal.match(&q.r.Principal); g == grantNone {
+		if g = st.principalGrant(&q.r.Principal, checkPrincipal); g == grantNone {
 			return false
 		}
 	}
@@ -226,6 +228,12 @@ func (st *statement) matchResourceFast(q *request) bool {
 		p := &st.resources[i]
 		if p.any {
 			return !st.notResource
+		}
+		if st.resUnresolved && p.unresolved(q.ctx) {
+			if !st.deny {
+				return false // see matchResource
+			}
+			continue
 		}
 		f, ok := q.fields()
 		if p.matchFields(q.ctx, q.r.Resource, f, ok) {

@@ -52,14 +52,14 @@ func TestEvaluationLogic(t *testing.T) {
 		{name: "boundary alone grants nothing", principal: userA, resource: resourceA, set: set{boundary: allowAll}, want: ImplicitDeny},
 		{name: "scp levels all allow", principal: userA, resource: resourceA, set: set{identity: allowAll, scps: [][]string{{allowAll}, {allowDescribe}}}, want: Allow},
 		{name: "scp level missing allow", principal: userA, resource: resourceA, set: set{identity: allowAll, scps: [][]string{{allowAll}, {allowOther}}}, want: ExplicitDeny,
-			wantMsg: "with an explicit deny in a service control policy"},
+			wantMsg: "because no service control policy allows the connect:DescribeUser action"},
 		{name: "scp empty level allows nothing", principal: userA, resource: resourceA, set: set{identity: allowAll, scps: [][]string{{allowAll}, {}}}, want: ExplicitDeny},
 		{name: "scp deny", principal: userA, resource: resourceA, set: set{identity: allowAll, scps: [][]string{{allowAll, denyDescribe}}}, want: ExplicitDeny},
 		{name: "scp skipped for management account", principal: userA, resource: resourceA, mgmt: true, set: set{identity: allowAll, scps: [][]string{{allowOther}}}, want: Allow},
 		{name: "scp deny skipped for management account", principal: userA, resource: resourceA, mgmt: true, set: set{identity: allowAll, scps: [][]string{{denyDescribe}}}, want: Allow},
 		{name: "scp grants nothing alone", principal: userA, resource: resourceA, set: set{scps: [][]string{{allowAll}}}, want: ImplicitDeny},
 		{name: "rcp missing allow", principal: userA, resource: resourceA, set: set{identity: allowAll, rcps: [][]string{{resPolicy(`"*"`)}, {}}}, want: ExplicitDeny,
-			wantMsg: "with an explicit deny in a resource control policy"},
+			wantMsg: "because no resource control policy allows the connect:DescribeUser action"},
 		{name: "rcp allows", principal: userA, resource: resourceA, set: set{identity: allowAll, rcps: [][]string{{resPolicy(`"*"`)}}}, want: Allow},
 		{name: "root allowed in own account", principal: "arn:aws:iam::111122223333:root", resource: resourceA, want: Allow},
 		{name: "root subject to scp", principal: "111122223333", resource: resourceA, set: set{scps: [][]string{{allowOther}}}, want: ExplicitDeny},
@@ -203,6 +203,71 @@ func TestConcurrentDecisions(t *testing.T) {
 	for range 8 {
 		if d := <-done; d != want {
 			t.Errorf("concurrent Decide = %s, want %s", d, want)
+		}
+	}
+}
+
+// TestOrgLevelWithoutAllowNamesLevel checks the explanation of an SCP or
+// RCP level without an applicable Allow: an ExplicitDeny that no
+// statement made, decided by the level.
+func TestOrgLevelWithoutAllowNamesLevel(t *testing.T) {
+	p, err := ParsePrincipal(userA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := NewContext()
+	p.AddToContext(ctx)
+	req := &Request{Principal: p, Action: "connect:DescribeUser", Resource: resourceA, Context: ctx}
+	for _, tc := range []struct {
+		name string
+		set  *PolicySet
+		typ  PolicyType
+		msg  string
+	}{
+		{"scp", &PolicySet{Identity: []*Policy{compilePolicy(t, "id", allowAll)}, SCPs: [][]*Policy{{compilePolicy(t, "root", allowAll)}, {compilePolicy(t, "ou", allowOther)}}},
+			SCP, "because no service control policy allows the connect:DescribeUser action"},
+		{"rcp", &PolicySet{Identity: []*Policy{compilePolicy(t, "id", allowAll)}, RCPs: [][]*Policy{{compilePolicy(t, "root", `{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}}`)}, {}}},
+			RCP, "because no resource control policy allows the connect:DescribeUser action"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x := tc.set.Explain(req)
+			if x.Decision != ExplicitDeny || tc.set.Decide(req) != ExplicitDeny {
+				t.Fatalf("decision %s (Decide %s), want ExplicitDeny", x.Decision, tc.set.Decide(req))
+			}
+			if x.DecidedBy == nil || x.DecidedBy.PolicyType != tc.typ || x.DecidedBy.Level != 1 || x.DecidedBy.Statement != -1 {
+				t.Errorf("DecidedBy = %+v, want %s level 1, statement -1", x.DecidedBy, tc.typ)
+			}
+			if !strings.Contains(x.Message, tc.msg) || strings.Contains(x.Message, "explicit deny in") {
+				t.Errorf("message %q, want %q and no explicit deny by a statement", x.Message, tc.msg)
+			}
+		})
+	}
+}
+
+// TestExplainUnresolvableResource checks that Explain says why an Allow
+// statement with an unresolvable or short Resource entry does not apply.
+func TestExplainUnresolvableResource(t *testing.T) {
+	p, err := ParsePrincipal(sessionA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := NewContext()
+	p.AddToContext(ctx)
+	req := &Request{Principal: p, Action: "connect:DescribeUser", Resource: resourceA, Context: ctx}
+	for _, tc := range []struct{ policy, reason string }{
+		{`{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "connect:*", "NotResource": "arn:aws:connect:*:*:instance/*/agent/${aws:username}"}}`,
+			"has a policy variable the request has no value for"},
+		{`{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "connect:*", "Resource": "arn:aws:connect:*"}}`,
+			"fewer than the six colon-separated fields"},
+	} {
+		set := &PolicySet{Identity: []*Policy{compilePolicy(t, "id", tc.policy)}}
+		x := set.Explain(req)
+		if x.Decision != ImplicitDeny {
+			t.Errorf("%s: decision %s, want ImplicitDeny", tc.policy, x.Decision)
+		}
+		rc := x.Policies[0].Statements[0].Resource
+		if rc.Matched || !strings.Contains(rc.Reason, tc.reason) || !strings.Contains(rc.Reason, "does not apply") {
+			t.Errorf("%s: resource check %+v, want unmatched with %q", tc.policy, rc, tc.reason)
 		}
 	}
 }

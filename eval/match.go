@@ -33,17 +33,48 @@ func (st *statement) matchAction(action string) bool {
 
 // matchResource reports whether resource matches the Resource/NotResource
 // element. A statement without either element (a role trust policy)
-// matches every resource.
+// matches every resource. An entry that cannot be resolved (see
+// unresolved) never widens access: it makes an Allow statement not apply,
+// and in a Deny statement it matches nothing and exempts nothing.
 func (st *statement) matchResource(ctx *Context, resource string) bool {
 	if !st.hasResource {
 		return true
 	}
 	for i := range st.resources {
-		if st.resources[i].match(ctx, resource) {
+		p := &st.resources[i]
+		if st.resUnresolved && p.unresolved(ctx) {
+			if !st.deny {
+				return false
+			}
+			continue
+		}
+		if p.matchResourceValue(ctx, resource) {
 			return !st.notResource
 		}
 	}
 	return st.notResource
+}
+
+// unresolved reports whether a Resource or NotResource entry cannot be
+// resolved into a pattern for this request: a policy variable in it has
+// no value (and no default).
+// A pattern of fewer than six fields counts as unresolved too: with its
+// missing fields empty it matches no ARN, and as a NotResource entry of an
+// Allow it would exempt nothing and so grant every resource.
+func (p *arnPattern) unresolved(ctx *Context) bool {
+	return p.short || !p.resolvable(ctx)
+}
+
+// matchResourceValue is match for a request's resource: a value that is
+// not an ARN (the resource "*") matches only the pattern "*".
+func (p *arnPattern) matchResourceValue(ctx *Context, resource string) bool {
+	if p.any {
+		return true
+	}
+	if _, ok := arn.Split(resource); !ok {
+		return false
+	}
+	return p.match(ctx, resource)
 }
 
 // matchPrincipal reports how the statement's Principal/NotPrincipal

@@ -199,6 +199,19 @@ func (p *Principal) SetRoleARN(roleArn string) error {
 	return nil
 }
 
+// IsServiceLinkedRole reports whether p is a service-linked role or a
+// session of one: a role whose path is /aws-service-role/ (its ARN is
+// arn:aws:iam::ACCT:role/aws-service-role/SERVICE/NAME). A session ARN
+// carries no path, so a session is recognised only when its role ARN is
+// known (SetRoleARN); a role name alone is not trusted.
+func (p *Principal) IsServiceLinkedRole() bool {
+	if (p.Type != RolePrincipal && p.Type != AssumedRolePrincipal) || !p.RoleARNKnown {
+		return false
+	}
+	f, ok := arn.Split(p.RoleARN)
+	return ok && strings.HasPrefix(f[5], "role/aws-service-role/")
+}
+
 // IsSession reports whether the principal is a temporary session (an
 // assumed-role or federated-user session), which session policies limit.
 func (p *Principal) IsSession() bool {

@@ -310,6 +310,21 @@ func (t *template) equalVars(ctx *Context, s string, fold bool) bool {
 	return s == ""
 }
 
+// resolvable reports whether every policy variable of the template has a
+// value in ctx (a single value, or its default).
+func (t *template) resolvable(ctx *Context) bool {
+	for i := range t.toks {
+		tk := &t.toks[i]
+		if !tk.isVar || tk.hasDef {
+			continue
+		}
+		if _, ok := ctx.single(tk.id); !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // text returns the template with variables substituted, for explanations;
 // a missing variable is shown as <missing KEY>, and ok is false.
 func (t *template) text(ctx *Context) (s string, ok bool) {
@@ -345,14 +360,31 @@ func (t *template) text(ctx *Context) (s string, ok bool) {
 
 // arnPattern is a compiled Resource/NotResource value or ArnLike value.
 type arnPattern struct {
-	src   string
-	any   bool        // the bare "*"
-	isARN bool        // six fields: matched field by field
-	whole *template   // when !isARN
-	field [6]template // when isARN
+	src string
+	any bool // the bare "*"
+	// short records a pattern of fewer than six fields, whose missing
+	// fields are empty (see package arn): it matches no ARN.
+	short bool
+	field [6]template
 	// order lists the fields that are not "*", most selective first:
 	// resource, account, service, region, partition, "arn".
 	order []uint8
+	// hasVar records whether any field has a policy variable.
+	hasVar bool
+}
+
+// resolvable reports whether every policy variable of the pattern has a
+// value in ctx.
+func (p *arnPattern) resolvable(ctx *Context) bool {
+	if !p.hasVar {
+		return true
+	}
+	for i := range p.field {
+		if p.field[i].hasVar && !p.field[i].resolvable(ctx) {
+			return false
+		}
+	}
+	return true
 }
 
 // compileARNPattern compiles an ARN pattern. With vars, policy variables
@@ -401,17 +433,13 @@ func compileARNPattern(s string, vars, resourceOnly bool) (arnPattern, error) {
 		}
 		fields[f] = append(fields[f], policy.Segment{Kind: policy.SegText, Text: text})
 	}
-	if f < 5 {
-		w, err := compileTemplate(s, vars, true)
-		if err != nil {
-			return arnPattern{}, err
-		}
-		p.whole = &w
-		return p, nil
-	}
-	p.isARN = true
+	// Fewer than five colons: the missing fields are empty.
+	p.short = f < 5
 	for i := range fields {
 		p.field[i] = templateFromSegments(fields[i])
+	}
+	for i := range p.field {
+		p.hasVar = p.hasVar || p.field[i].hasVar
 	}
 	for _, i := range [...]uint8{5, 4, 2, 3, 1, 0} {
 		if p.field[i].kind != fieldAny {
@@ -473,20 +501,18 @@ func (p *arnPattern) match(ctx *Context, value string) bool {
 	if p.any {
 		return true
 	}
-	if !p.isARN {
-		return p.whole.match(ctx, value, false)
-	}
-	// Walk the value's fields as arn.Split would, checking each as it is
-	// found, so that a mismatch early in the ARN stops the scan.
+	// Walk the value's fields as arn.SplitPadded would, checking each as
+	// it is found, so that a mismatch early in the ARN stops the scan. A
+	// value of fewer than six fields has its missing fields empty.
 	rest := value
 	for i := range p.field {
 		v := rest
 		if i < 5 {
-			j := indexColon(rest)
-			if j < 0 {
-				return false // fewer than six fields: not an ARN
+			if j := indexColon(rest); j >= 0 {
+				v, rest = rest[:j], rest[j+1:]
+			} else {
+				rest = ""
 			}
-			v, rest = rest[:j], rest[j+1:]
 		}
 		if !p.field[i].matchField(ctx, v) {
 			return false
@@ -502,11 +528,8 @@ func (p *arnPattern) matchFields(ctx *Context, value string, f *arn.Fields, ok b
 	if p.any {
 		return true
 	}
-	if !p.isARN {
-		return p.whole.match(ctx, value, false)
-	}
 	if !ok {
-		return false
+		return false // a resource that is not an ARN matches only "*"
 	}
 	for _, i := range p.order {
 		if !p.field[i].matchField(ctx, f[i]) {
@@ -532,8 +555,9 @@ func (p *arnPattern) text(ctx *Context) (string, bool) {
 	if p.any {
 		return "*", true
 	}
-	if !p.isARN {
-		return p.whole.text(ctx)
+	if p.short {
+		// The missing fields are not shown.
+		return p.src, p.resolvable(ctx)
 	}
 	var sb strings.Builder
 	ok := true

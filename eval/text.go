@@ -14,7 +14,9 @@ func (x *Explanation) WriteText(w io.Writer) error {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "Decision: %s\n", x.Decision)
 	fmt.Fprintf(&sb, "Message:  %s\n", x.Message)
-	if x.DecidedBy != nil {
+	if x.DecidedBy != nil && x.DecidedBy.Statement < 0 {
+		fmt.Fprintf(&sb, "Decided by: no %s at level %d allows the request\n", x.DecidingPolicyType.noAllowPhrase(), x.DecidedBy.Level)
+	} else if x.DecidedBy != nil {
 		fmt.Fprintf(&sb, "Decided by: %s (%s)\n", x.DecidedBy.describe(), x.DecidedBy.Effect)
 	} else if x.Decision == Allow {
 		sb.WriteString("Decided by: the account root user's implicit permissions in its own account\n")

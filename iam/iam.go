@@ -249,6 +249,20 @@ func (h *handler) authorize(ctx context.Context, c *call, action, resource strin
 	return h.Authorizer.Authorize(ctx, req)
 }
 
+// storedDespiteError are the Access Analyzer ERROR codes that judge what a
+// policy means rather than its grammar: IAM stores such a policy (AWS's own
+// managed policies have UNSUPPORTED_ACTION_FOR_CONDITION_KEY findings), so
+// they are not a MalformedPolicyDocument of a trust policy here.
+var storedDespiteError = map[string]bool{
+	"UNSUPPORTED_ACTION_FOR_CONDITION_KEY": true,
+	"MISSING_ACTION_FOR_CONDITION_KEY":     true,
+	"VARIABLE_USAGE_TOO_PERMISSIVE":        true,
+	"WILDCARD_USAGE_TOO_PERMISSIVE":        true,
+	"INVALID_ARN_RESOURCE":                 true,
+	"MISSING_ARN_ACCOUNT":                  true,
+	"INVALID_KMS_KEY_VALUE":                true,
+}
+
 // checkPolicy checks a policy document stored as kind with IAM's own
 // rules (grammar.go) and returns MalformedPolicyDocument with IAM's
 // message. Trust policies are then also checked by the validator for
@@ -262,7 +276,7 @@ func (h *handler) checkPolicy(kind docKind, doc string) error {
 		return nil
 	}
 	for _, f := range h.Validate(validate.RoleTrustPolicy, doc) {
-		if f.FindingType != validate.Error {
+		if f.FindingType != validate.Error || storedDespiteError[f.IssueCode] {
 			continue
 		}
 		pos := f.Pos()

@@ -109,6 +109,15 @@ func TestUsersAndGroups(t *testing.T) {
 	}
 }
 
+// TestStoresSemanticFindings checks that a policy whose only ERROR
+// findings judge its meaning, not its grammar, is stored, as IAM does.
+func TestStoresSemanticFindings(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	doc := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "connect:ListInstances", "Resource": "*", "Condition": {"StringEquals": {"connect:InstanceId": "i-1"}}}]}`
+	must(e.client.CreatePolicy(ctx, &awsiam.CreatePolicyInput{PolicyName: aws.String("semantic"), PolicyDocument: aws.String(doc)}))(t)
+}
+
 // TestErrors checks IAM's error codes and messages as the SDK reports them.
 func TestErrors(t *testing.T) {
 	e := newEnv(t, nil)

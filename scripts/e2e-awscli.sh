@@ -189,6 +189,33 @@ expect "customer-profiles create-domain (admin)" "cli-domain" \
 expect_denied "customer-profiles list-domains (no policy, denied)" profile:ListDomains \
   "$(asapps customer-profiles list-domains)"
 expect "connectcampaigns delete-campaign (admin)" "" "$(awscli connectcampaigns delete-campaign --id "$camp_id")"
+# Operations the generic engine serves from AWS's model, with the CLI's own
+# serializers: agent statuses, vocabularies, Lambda associations, storage configs.
+as_id=$(awscli connect create-agent-status --instance-id "$inst_id" --name Lunch --state ENABLED --tags team=blue --query AgentStatusId)
+expect "connect describe-agent-status (generic)" $'Lunch\tENABLED\tblue' \
+  "$(awscli connect describe-agent-status --instance-id "$inst_id" --agent-status-id "$as_id" --query 'AgentStatus.[Name,State,Tags.team]')"
+dup=$(awscli connect create-agent-status --instance-id "$inst_id" --name lunch --state ENABLED 2>&1)
+case "$dup" in *"(DuplicateResourceException)"*) pass "connect create-agent-status twice (generic, duplicate)" ;;
+  *) fail "connect create-agent-status twice: got '$dup', want DuplicateResourceException" ;; esac
+expect "connect list-agent-statuses (generic)" "Lunch" \
+  "$(awscli connect list-agent-statuses --instance-id "$inst_id" --query 'AgentStatusSummaryList[].Name')"
+expect_error "connect create-agent-status with a bad state (model validation)" InvalidParameterException \
+  "1 validation error detected: Value 'SLEEPY' at 'state' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]" \
+  "$(awscli connect create-agent-status --instance-id "$inst_id" --name Nap --state SLEEPY)"
+voc_id=$(awscli connect create-vocabulary --instance-id "$inst_id" --vocabulary-name products --language-code en-US \
+  --content 'Phrase	IPA	SoundsLike	DisplayAs' --query VocabularyId)
+expect "connect describe-vocabulary (generic)" "products" \
+  "$(awscli connect describe-vocabulary --instance-id "$inst_id" --vocabulary-id "$voc_id" --query 'Vocabulary.Name')"
+fn_arn="arn:aws:lambda:us-east-1:$account:function:router"
+awscli connect associate-lambda-function --instance-id "$inst_id" --function-arn "$fn_arn" >/dev/null
+expect "connect list-lambda-functions (generic association)" "$fn_arn" \
+  "$(awscli connect list-lambda-functions --instance-id "$inst_id" --query 'LambdaFunctions[0]')"
+awscli connect associate-instance-storage-config --instance-id "$inst_id" --resource-type CALL_RECORDINGS \
+  --storage-config 'StorageType=S3,S3Config={BucketName=recordings,BucketPrefix=calls}' >/dev/null
+expect "connect list-instance-storage-configs (generic association)" "recordings" \
+  "$(awscli connect list-instance-storage-configs --instance-id "$inst_id" --resource-type CALL_RECORDINGS --query 'StorageConfigs[0].S3Config.BucketName')"
+expect_denied "connect create-agent-status (viewer, denied by the generic engine)" connect:CreateAgentStatus \
+  "$(asviewer connect create-agent-status --instance-id "$inst_id" --name Nap --state ENABLED)"
 expect "connect delete-instance" "" "$(awscli connect delete-instance --instance-id "$inst_id")"
 expect "connect delete-instance deletes the service-linked role" "0" \
   "$(awscli iam list-roles --path-prefix "$slr_path" --query 'length(Roles)')"

@@ -219,7 +219,7 @@ func TestDispatch(t *testing.T) {
 		{"sts form signed for another service", reqSpec{"POST", "/", form, "Action=GetCallerIdentity&Version=2011-06-15", &adminCreds, "lambda", false},
 			403, "SignatureDoesNotMatch", "Credential should be scoped to correct service: &#39;sts&#39;."},
 		{"signed for a service with no routes", reqSpec{"GET", "/functions", "", "", &adminCreds, "lambda", false},
-			404, "UnknownOperationException", "No operation matches GET /functions"},
+			404, "UnknownOperationException", `connect-iam does not serve the service \"lambda\"`},
 		{"access analyzer", reqSpec{"POST", "/policy/validation", "application/json", `{"policyDocument":"{}","policyType":"IDENTITY_POLICY"}`, &adminCreds, "access-analyzer", false},
 			200, "", `{"findings":[]}`},
 	}

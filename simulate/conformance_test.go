@@ -30,7 +30,8 @@ package simulate
 // access-denied prefix "User: <principal ARN> is not authorized to perform:
 // <action> on resource: <resource>" (iam-spec §3.6; the resource part may be
 // left out when the resource is "*") and for the wording of its kind: "with
-// an explicit deny in a(n) ..." or "because no ... policy allows ...".
+// an explicit deny in a(n) ..." or "because no ... policy allows ..." (also
+// for the explicit deny of an SCP or RCP level without an allow, §3.2).
 //
 // Unconfirmed cases run like the others, but a deviation is reported as a
 // skip with the details (and summarised at the end) instead of a failure,
@@ -280,16 +281,17 @@ func runConformanceCase(c conformanceCase) []string {
 	}
 	switch got {
 	case "ExplicitDeny":
-		if !strings.Contains(lowerMsg, " with an explicit deny in a") {
-			problems = append(problems, fmt.Sprintf("explicit-deny message %q lacks \"with an explicit deny in a(n) ... policy\"", res.Message))
+		// §3.2 step 3: an SCP (or RCP) level without an applicable Allow
+		// is an explicit deny "even if the denial is implicit"; no
+		// statement denied, and AWS says "because no service control
+		// policy allows the ... action".
+		if !strings.Contains(lowerMsg, " with an explicit deny in a") &&
+			!strings.Contains(lowerMsg, " because no service control policy allows the "+strings.ToLower(facts.Action)+" action") &&
+			!strings.Contains(lowerMsg, " because no resource control policy allows the "+strings.ToLower(facts.Action)+" action") {
+			problems = append(problems, fmt.Sprintf("explicit-deny message %q lacks \"with an explicit deny in a(n) ... policy\" (or, for an SCP/RCP level without an allow, \"because no service control policy allows ...\")", res.Message))
 		}
 	case "ImplicitDeny":
-		// §3.2 step 3: a missing SCP allow is reported as "explicit deny in a
-		// service control policy" even though no Deny matched; RCPs are
-		// reported the same way.
-		if !strings.Contains(lowerMsg, " because no ") &&
-			!strings.Contains(lowerMsg, " with an explicit deny in a service control policy") &&
-			!strings.Contains(lowerMsg, " with an explicit deny in a resource control policy") {
+		if !strings.Contains(lowerMsg, " because no ") {
 			problems = append(problems, fmt.Sprintf("implicit-deny message %q lacks \"because no ... policy allows the %s action\"", res.Message, facts.Action))
 		}
 	}

@@ -35,7 +35,9 @@
 //     account ID), a service ("connect.amazonaws.com") or "anonymous".
 //     "tags" (optional) are its tags, string to string, which become
 //     aws:PrincipalTag/KEY. "roleArn" (optional, sessions only) is the ARN
-//     of the session's role with its path, which the session ARN lacks.
+//     of the session's role with its path, which the session ARN lacks; a
+//     role (or a session with roleArn) under /aws-service-role/ is a
+//     service-linked role, which SCPs do not affect.
 //   - action (required): "service:ActionName".
 //   - resource (optional, default "*"): the resource ARN, or "*".
 //   - resourceAccount (optional): the 12-digit account that owns the

@@ -88,7 +88,25 @@ func policyGlob(s string) string {
 // globIntersect reports whether some string matches both patterns a and
 // b, each written with the wildcard bytes above.
 func globIntersect(a, b string) bool {
-	memo := make([]int8, (len(a)+1)*(len(b)+1))
+	// The literal text before the first wildcard of each must agree:
+	// most formats of a service differ there (instance/ vs queue/), which
+	// this settles without the table below.
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] == wAny || b[i] == wAny || a[i] == wOne || b[i] == wOne {
+			break
+		}
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	var stack [512]int8
+	n := (len(a) + 1) * (len(b) + 1)
+	var memo []int8
+	if n <= len(stack) {
+		memo = stack[:n]
+	} else {
+		memo = make([]int8, n)
+	}
 	var f func(i, j int) bool
 	f = func(i, j int) bool {
 		k := i*(len(b)+1) + j
@@ -120,6 +138,16 @@ func globIntersect(a, b string) bool {
 type parsedARN struct {
 	prefix, partition, service, region, account, resource string
 	n                                                     int // number of fields found
+}
+
+// offsets returns the byte offset of each field in the value.
+func (a *parsedARN) offsets() [6]int {
+	var off [6]int
+	fields := [...]string{a.prefix, a.partition, a.service, a.region, a.account, a.resource}
+	for i := 1; i < 6; i++ {
+		off[i] = off[i-1] + len(fields[i-1]) + 1
+	}
+	return off
 }
 
 func splitARN(s string) parsedARN {

@@ -3,6 +3,7 @@ package validate
 import (
 	"strings"
 
+	"github.com/connect-iam/connect-iam/arn"
 	"github.com/connect-iam/connect-iam/policy"
 )
 
@@ -252,7 +253,7 @@ func matchesAnyAction(b *policy.ValueBlock, action string) bool {
 // globMatchFold matches s against a pattern with * and ?, ignoring case
 // (action names are case-insensitive).
 func globMatchFold(pattern, s string) bool {
-	return globMatch(strings.ToLower(pattern), strings.ToLower(s))
+	return arn.GlobFold(pattern, s) // ASCII case folding, without allocating
 }
 
 // globMatch matches s against a pattern where * matches any run of

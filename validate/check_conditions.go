@@ -13,9 +13,8 @@ import (
 )
 
 var (
-	regionRE = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]+$`)
-	vpcRE    = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	vpceRE   = regexp.MustCompile(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	vpcRE  = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	vpceRE = regexp.MustCompile(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
 )
 
 // cond is a condition being checked.
@@ -52,7 +51,9 @@ func (c *checker) checkConditions(s *stmt) {
 		if k.opOK {
 			c.checkConditionValues(s, k)
 		}
+		c.checkNewerConditions(s, k)
 	}
+	c.checkPairedKeys(s)
 }
 
 func (c *checker) checkConditionKey(s *stmt, k *cond) {
@@ -176,13 +177,14 @@ func (c *checker) checkConditionValues(s *stmt, k *cond) {
 			(textual(kf) && textual(fam)) ||
 			(kf == policy.FamilyDate && fam == policy.FamilyNumeric && k.lkey == "aws:epochtime")
 		if !compatible {
-			c.report("TYPE_MISMATCH", opKP, k.Operator.Span, "The "+op.Base.String()+" operator compares "+fam.String()+" values, but the condition key "+quote(k.Key.Text)+" is of type "+ki.typ+". Use a "+kf.String()+" operator.")
+			want := operatorFor(kf, op)
+			c.report("TYPE_MISMATCH", k.opP.key(k.Key.Text), k.Key.Span, "The "+op.Base.String()+" operator compares "+fam.String()+" values, but the condition key "+quote(k.Key.Text)+" is of type "+ki.typ+". Use "+article(kf.String())+" "+kf.String()+" operator: "+want+".", want)
 		}
 		if ki.multi && op.Set == policy.SetNone {
-			c.report("MISSING_QUALIFIER", opKP, k.Operator.Span, "The condition key "+quote(k.Key.Text)+" is multivalued: prefix the operator with ForAllValues: or ForAnyValue:, as in ForAnyValue:"+k.Operator.Text+".", "ForAnyValue:"+k.Operator.Text, "ForAllValues:"+k.Operator.Text)
+			c.report("MISSING_QUALIFIER", k.opP.key(k.Key.Text), k.Key.Span, "The condition key "+quote(k.Key.Text)+" is multivalued: prefix the operator with ForAllValues: or ForAnyValue:, as in ForAnyValue:"+k.Operator.Text+".", "ForAnyValue:"+k.Operator.Text, "ForAllValues:"+k.Operator.Text)
 		}
 		if !ki.multi && op.Set == policy.SetForAllValues && s.Effect == policy.Allow && s.EffectNode != nil {
-			c.report("FORALLVALUES_WITH_SINGLE_VALUED_KEY", opKP, k.Operator.Span, "ForAllValues with the single-valued key "+quote(k.Key.Text)+" also matches requests that do not have the key, so this Allow is broader than it looks. Remove the ForAllValues: qualifier.", strings.TrimPrefix(k.Operator.Text, "ForAllValues:"))
+			c.report("FORALLVALUES_WITH_SINGLE_VALUED_KEY", k.opP.key(k.Key.Text), k.Key.Span, "ForAllValues with the single-valued key "+quote(k.Key.Text)+" also matches requests that do not have the key, so this Allow is broader than it looks. Remove the ForAllValues: qualifier.", strings.TrimPrefix(k.Operator.Text, "ForAllValues:"))
 		}
 	}
 	bools := map[string]bool{}
@@ -246,8 +248,9 @@ func (c *checker) checkConditionValues(s *stmt, k *cond) {
 		if (fam == policy.FamilyString || fam == policy.FamilyARN) && !hasVar && !hasGlob(t) {
 			switch k.lkey {
 			case "aws:requestedregion":
-				if !regionRE.MatchString(t) {
-					c.report("INVALID_REGION", vp, v.Span, "The Region "+quote(t)+" is not a Region code. Use codes such as us-east-1.")
+				if !isRegion(t, "") {
+					sugg := closest(t, allRegions, 1)
+					c.report("INVALID_REGION", vp, v.Span, "The Region "+quote(t)+" is not a Region code. Use codes such as us-east-1."+didYouMean(sugg), sugg...)
 				}
 			case "aws:sourcevpc":
 				if !vpcRE.MatchString(t) {
@@ -337,8 +340,15 @@ func dateForm(s string) dateKind {
 			return datePartial
 		}
 	}
+	// The shape of a date with a day or month that does not exist
+	// (2026-02-30, 2026-13-01): it might not resolve as expected.
+	if dateShapeRE.MatchString(s) {
+		return datePartial
+	}
 	return dateInvalid
 }
+
+var dateShapeRE = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$`)
 
 // parseIPRange parses an address or CIDR range as IAM accepts them.
 func parseIPRange(s string) (netip.Prefix, error) {

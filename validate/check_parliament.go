@@ -66,18 +66,46 @@ var resourcePolicyWriters = []string{
 	"logs:PutResourcePolicy", "iam:UpdateAssumeRolePolicy", "es:UpdateElasticsearchDomainConfig",
 }
 
+// loweredActions holds the lowercase form of the actions of the lists
+// above, which grantedAt looks up for every statement: lowering them once
+// spares an allocation per list entry and statement.
+var loweredActions = func() map[string]string {
+	m := map[string]string{}
+	add := func(list []string) {
+		for _, a := range list {
+			m[a] = strings.ToLower(a)
+		}
+	}
+	add(credentialActions)
+	add(sensitiveDataActions)
+	add(resourcePolicyWriters)
+	for _, e := range escalations {
+		add(e)
+	}
+	return m
+}()
+
+// lowerAction returns action in lowercase.
+func lowerAction(action string) string {
+	if l, ok := loweredActions[action]; ok {
+		return l
+	}
+	return strings.ToLower(action)
+}
+
 // grantedAt returns where an Allow statement grants action, or ok=false.
 func grantedAt(s *stmt, action string) (path, policy.Span, bool) {
 	if s.Effect != policy.Allow || s.EffectNode == nil || s.Action == nil {
 		return nil, policy.Span{}, false
 	}
+	la := lowerAction(action)
 	if s.Action.Not {
-		if s.actionIndex(strings.ToLower(action)) >= 0 {
+		if s.actionIndex(la) >= 0 {
 			return nil, policy.Span{}, false
 		}
 		return s.path.key("NotAction"), s.Action.Key, true
 	}
-	if i := s.actionIndex(strings.ToLower(action)); i >= 0 {
+	if i := s.actionIndex(la); i >= 0 {
 		return valuePath(s.elem("Action"), s.Action.IsArray, i), s.Action.Values[i].Span, true
 	}
 	return nil, policy.Span{}, false
@@ -115,6 +143,19 @@ func (c *checker) checkParliament(s *stmt) {
 	}
 	for i := range s.Action.Values {
 		v := &s.Action.Values[i]
+		if hasGlob(v.Text) {
+			// A wildcard action that includes sensitive ones.
+			var hit []string
+			for _, a := range sensitiveDataActions {
+				if globMatch(strings.ToLower(v.Text), strings.ToLower(a)) {
+					hit = append(hit, a)
+				}
+			}
+			if len(hit) > 0 {
+				c.report("SENSITIVE_ACCESS", valuePath(s.elem("Action"), s.Action.IsArray, i), v.Span, "The action "+quote(v.Text)+" includes "+listSome(hit, 4)+", which read secrets or customer data, and the statement allows it on every resource. Name the actions and the resources.")
+			}
+			continue
+		}
 		for _, a := range sensitiveDataActions {
 			if strings.EqualFold(v.Text, a) {
 				c.report("SENSITIVE_ACCESS", valuePath(s.elem("Action"), s.Action.IsArray, i), v.Span, "The statement allows "+a+", which reads secrets or customer data, on every resource. Name the resources in Resource.")

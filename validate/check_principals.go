@@ -36,6 +36,16 @@ func (c *checker) checkPrincipals(s *stmt) {
 		}
 	}
 	pp := s.elem(name)
+	if !pr.Not && s.Effect == policy.Allow && s.EffectNode != nil && len(s.Conditions) == 0 && zeroPos(s.ConditionKey.Start) {
+		if where, sp, ok := everyonePrincipal(pr, pp); ok {
+			switch c.v.opts.PolicyType {
+			case RoleTrustPolicy:
+				c.report("ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL", where, sp, "The role trust policy lets every principal (\"*\"), anonymous callers and every AWS account included, assume the role without a condition. Name the principals that may assume it, or restrict \"*\" with a condition such as aws:PrincipalOrgID or aws:PrincipalArn.")
+			case ResourcePolicy:
+				c.report("PUBLIC_RESOURCE_POLICY", where, sp, "The statement allows every principal (\"*\"), anonymous callers and every AWS account included, without a condition: the resource is public. Name the principals, or add a condition such as aws:PrincipalOrgID, aws:SourceAccount or aws:SourceVpce.")
+			}
+		}
+	}
 	if pr.Wildcard {
 		return
 	}
@@ -71,7 +81,7 @@ func (c *checker) checkPrincipals(s *stmt) {
 			case "Federated":
 				switch c.v.opts.PolicyType {
 				case ResourcePolicy, ResourceControlPolicy:
-					c.report("FEDERATED_PRINCIPAL_NOT_SUPPORTED", vp, v.Span, "A "+humanType(c.v.opts.PolicyType)+" does not support federated principals such as "+quote(t)+": name the role that the federated users assume.")
+					c.report("FEDERATED_PRINCIPAL_NOT_SUPPORTED", vp, v.Span, capitalize(article(humanType(c.v.opts.PolicyType)))+" "+humanType(c.v.opts.PolicyType)+" does not support federated principals such as "+quote(t)+": name the role that the federated users assume.")
 				case RoleTrustPolicy:
 					if !samlProvider.MatchString(t) && !oidcProvider.MatchString(t) && !webIdentityProviders[t] {
 						c.report("INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY", vp, v.Span, "The federated principal "+quote(t)+" is not a SAML provider ARN (arn:aws:iam::ACCOUNT:saml-provider/NAME), an OIDC provider ARN (arn:aws:iam::ACCOUNT:oidc-provider/HOST) or one of cognito-identity.amazonaws.com, www.amazon.com, graph.facebook.com, accounts.google.com.")
@@ -169,4 +179,23 @@ func (c *checker) checkServicePrincipalConditions(s *stmt) {
 	if !restricted && s.Effect == policy.Allow && s.EffectNode != nil {
 		c.report("RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL", s.path.key("Principal"), s.Principal.Key, "The statement allows a service principal without an aws:SourceArn, aws:SourceAccount or aws:SourceOrgID condition, so the service can act on behalf of any account (confused deputy). Add one of these conditions.")
 	}
+}
+
+// everyonePrincipal reports whether the Principal element names everyone:
+// "*" or {"AWS": "*"}, with where the "*" is.
+func everyonePrincipal(pr *policy.Principal, pp path) (path, policy.Span, bool) {
+	if pr.Wildcard {
+		return pp, pr.Key, true
+	}
+	for _, e := range pr.Entries {
+		if e.Type.Text != "AWS" {
+			continue
+		}
+		for i := range e.Values {
+			if e.Values[i].Kind == policy.KindString && e.Values[i].Text == "*" {
+				return valuePath(pp.val("AWS"), e.IsArray, i), e.Values[i].Span, true
+			}
+		}
+	}
+	return nil, policy.Span{}, false
 }

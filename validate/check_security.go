@@ -95,7 +95,7 @@ func (c *checker) checkSensitive(s *stmt) {
 		default:
 			code = sa.prefix + "_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION"
 		}
-		c.report(code, ap, at, "The statement allows "+sa.action+" on \"Resource\": \"*\", so it can "+sa.what+". Name the roles in Resource, or add a "+sensitiveKeyName(sa.key)+" condition.")
+		c.report(code, ap, at, "The statement allows "+sa.action+" on \"Resource\": \"*\", so it can "+sa.what+". Name the roles in Resource, or add "+article(sensitiveKeyName(sa.key))+" "+sensitiveKeyName(sa.key)+" condition.")
 	}
 }
 

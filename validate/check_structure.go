@@ -44,15 +44,19 @@ func stmtHead(s *stmt) policy.Span {
 
 func (c *checker) checkStatementStructure(s *stmt) {
 	t := c.v.opts.PolicyType
+	trustHint := ""
+	if t == IdentityPolicy && looksLikeTrust(s) {
+		trustHint = " This looks like a role trust policy (a Principal allowed sts:AssumeRole and no Resource): validate it with --policy-type trust."
+	}
 	if s.Resource == nil && t != RoleTrustPolicy {
 		c.report("MISSING_RESOURCE", s.path, stmtHead(s),
-			`The statement has no Resource or NotResource element. Add "Resource": "*" or the ARNs of the resources it applies to.`)
+			`The statement has no Resource or NotResource element. Add "Resource": "*" or the ARNs of the resources it applies to.`+trustHint)
 	}
 	switch t {
 	case ResourcePolicy, RoleTrustPolicy, ResourceControlPolicy:
 		if s.Principal == nil {
 			c.report("MISSING_PRINCIPAL", s.path, stmtHead(s),
-				"A "+humanType(t)+" must name its principals: add a Principal element to the statement.")
+				capitalize(article(humanType(t)))+" "+humanType(t)+" must name its principals: add a Principal element to the statement.")
 		}
 	case IdentityPolicy, SessionPolicy, PermissionsBoundary:
 		if s.Principal != nil {
@@ -61,7 +65,7 @@ func (c *checker) checkStatementStructure(s *stmt) {
 				name = "NotPrincipal"
 			}
 			c.report("UNSUPPORTED_PRINCIPAL", s.path.key(name), s.Principal.Key,
-				"The "+name+" element is not supported in a "+humanType(t)+": it applies to the identity it is attached to. Remove the "+name+" element.")
+				"The "+name+" element is not supported in "+article(humanType(t))+" "+humanType(t)+": it applies to the identity it is attached to. Remove the "+name+" element."+trustHint)
 		}
 	}
 	if s.Sid != nil {
@@ -132,4 +136,26 @@ func humanType(t PolicyType) string {
 		return "permissions boundary"
 	}
 	return string(t)
+}
+
+// looksLikeTrust reports whether a statement has the shape of a role trust
+// policy's: a Principal, an sts:AssumeRole* action and no Resource.
+func looksLikeTrust(s *stmt) bool {
+	if s.Principal == nil || s.Resource != nil || s.Action == nil {
+		return false
+	}
+	for _, v := range s.Action.Values {
+		if strings.HasPrefix(strings.ToLower(v.Text), "sts:assumerole") {
+			return true
+		}
+	}
+	return false
+}
+
+// capitalize upper-cases the first letter of an ASCII word.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }

@@ -35,7 +35,9 @@ func (c *checker) checkVariables(s *stmt) {
 			// Variables work anywhere in an ARN: AWS's own managed policies
 			// use them in the account field, although the User Guide
 			// mentions only the resource part.
-			c.checkVariable(valuePath(bp, b.IsArray, i), &b.Values[i], "", true)
+			if c.checkVariable(valuePath(bp, b.IsArray, i), &b.Values[i], "", true) {
+				c.checkVariablePermissive(s, valuePath(bp, b.IsArray, i), &b.Values[i], "the "+resourceName(b)+" element")
+			}
 		}
 	}
 	cp := s.elem("Condition")
@@ -51,6 +53,9 @@ func (c *checker) checkVariables(s *stmt) {
 			if !c.checkVariable(vp, v, "", true) || err != nil || !strings.Contains(v.Text, "${") {
 				continue
 			}
+			if op.Base.SupportsVariables() {
+				c.checkVariablePermissive(s, vp, v, "the condition on "+k.Key.Text)
+			}
 			if !op.Base.SupportsVariables() {
 				if t, terr := policy.ParseTemplate(v.Text); terr == nil && t.HasVariables() {
 					c.report("INVALID_VARIABLE_FOR_OPERATOR", vp, v.Span, "The "+op.Base.String()+" operator does not support policy variables; only String and ARN operators do. Write the value literally.")
@@ -58,6 +63,12 @@ func (c *checker) checkVariables(s *stmt) {
 			}
 		}
 	}
+}
+
+// variableKeyRune reports whether r may appear in the key of a policy
+// variable: the characters of condition key names and of tag keys.
+func variableKeyRune(r rune) bool {
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune(":/_-.@+=", r)
 }
 
 // varLen returns the length of the variable at the start of s.
@@ -85,6 +96,16 @@ func (c *checker) checkVariable(vp path, v *policy.String, where string, allowed
 	}
 	if !t.HasVariables() {
 		return true
+	}
+	for _, seg := range t.Segments {
+		if seg.Kind != policy.SegVar {
+			continue
+		}
+		if i := strings.IndexFunc(seg.Text, func(r rune) bool { return !variableKeyRune(r) }); i >= 0 {
+			n := varLen(v.Text[seg.Offset:])
+			c.report("UNSUPPORTED_SYMBOL_IN_VARIABLE", vp.sub(seg.Offset, n), fieldSpan(v, seg.Offset, n), "The policy variable ${"+seg.Text+"} contains the symbol "+quote(string([]rune(seg.Text[i:])[0]))+", which no condition key name has. Use only letters, digits and : / _ - . @ + = in the key name.")
+			return false
+		}
 	}
 	var first policy.Segment
 	for _, seg := range t.Segments {

@@ -117,7 +117,9 @@ var ruleTable = []*Rule{
 	rule(aa, Error, "ARN_REGION_NOT_ALLOWED", "ARN Region not allowed", "Remove the Region from the ARN: the service is global."),
 	rule(aa, Error, "INVALID_ARN_ACCOUNT", "Invalid ARN account", "Use a 12-digit account ID or a wildcard."),
 	rule(aa, Error, "INVALID_ARN_PREFIX", "Invalid ARN prefix", `Start the ARN with "arn:".`),
-	rule(aa, Error, "INVALID_ARN_REGION", "Invalid ARN Region", "Use a Region code such as us-east-1, or a wildcard."),
+	rule(aa, Error, "INVALID_ARN_REGION", "Invalid ARN Region", "Use a Region code of the ARN's partition, such as us-east-1, or a wildcard."),
+	rule(aa, Error, "INVALID_ARN_RESOURCE", "Invalid ARN resource", "Write the resource part in one of the ARN formats of the service's resource types (see the Service Authorization Reference)."),
+	rule(aa, Error, "MISSING_ARN_ACCOUNT", "Missing ARN account", "Add the 12-digit account ID, or * for every account: the resource type's ARNs have one."),
 	rule(aa, Error, "INVALID_ARN_SERVICE_CASE", "Invalid ARN service case", "Write the service prefix of the ARN in lowercase."),
 	rule(aa, Error, "INVALID_PARTITION", "Invalid partition", "Use aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f or aws-eusc."),
 	rule(aa, Error, "MISSING_ARN_FIELD", "Missing ARN field", "Write the ARN as arn:partition:service:region:account:resource."),
@@ -180,8 +182,8 @@ var ruleTable = []*Rule{
 	rule(aa, Error, "UNSUPPORTED_GLOBAL_CONDITION_KEY", "Unsupported global condition key", "Use aws:PrincipalArn or aws:SourceArn instead of aws:ARN."),
 	rule(aa, Error, "PRIVATE_IP_ADDRESS", "Private IP address", "Use aws:VpcSourceIp for private addresses: aws:SourceIp holds public addresses only."),
 	rule(aa, Error, "PRIVATE_NOT_IP_ADDRESS", "Private NotIpAddress", "Use aws:VpcSourceIp for private addresses: aws:SourceIp holds public addresses only."),
-	rule(aa, Warning, "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", "Unsupported action for condition key", "Use the key with actions that support it, or move those actions to another statement."),
-	rule(aa, Warning, "MISSING_ACTION_FOR_CONDITION_KEY", "Missing action for condition key", "Add the action the key applies to, or remove the condition."),
+	rule(aa, Error, "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", "Unsupported action for condition key", "Use the key with actions that support it, or move those actions to another statement."),
+	rule(aa, Error, "MISSING_ACTION_FOR_CONDITION_KEY", "Missing action for condition key", "Add the action the key applies to, or remove the condition."),
 	rule(aa, Error, "UNSUPPORTED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL", "Unsupported condition key for service principal", "Use aws:SourceArn, aws:SourceAccount or aws:SourceOrgID: service principals have no principal tags or ARN."),
 	rule(aa, SecurityWarning, "FORALLVALUES_WITH_SINGLE_VALUED_KEY", "ForAllValues with single valued key", "Remove ForAllValues: with a single-valued key it also matches requests without the key."),
 	rule(aa, Warning, "INVALID_DATE_VALUE", "Invalid date value", "Write dates as YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ or epoch seconds."),
@@ -189,7 +191,7 @@ var ruleTable = []*Rule{
 	rule(aa, Warning, "TYPE_MISMATCH", "Type mismatch", "Use an operator of the key's type."),
 	rule(aa, Warning, "TYPE_MISMATCH_BOOLEAN", "Type mismatch Boolean", `Use "true" or "false".`),
 	rule(aa, Warning, "TYPE_MISMATCH_DATE", "Type mismatch date", "Use an ISO 8601 date or epoch seconds."),
-	rule(aa, Warning, "TYPE_MISMATCH_IP_RANGE", "Type mismatch IP range", "Use an IPv4 or IPv6 address or CIDR range."),
+	rule(aa, Error, "TYPE_MISMATCH_IP_RANGE", "Type mismatch IP range", "Use an IPv4 or IPv6 address or CIDR range."),
 	rule(aa, Warning, "TYPE_MISMATCH_NUMBER", "Type mismatch number", "Use an integer or decimal number."),
 	rule(aa, Warning, "TYPE_MISMATCH_STRING", "Type mismatch string", "Use a base64-encoded value with BinaryEquals."),
 	rule(aa, SecurityWarning, "DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE", "Deny with unsupported tag condition key for service", "The service ignores this tag key, so the Deny never applies to it: use another condition."),
@@ -206,6 +208,11 @@ var ruleTable = []*Rule{
 	rule(aa, Suggestion, "PRIVATE_IP_ADDRESS_SUBSET", "Private IP address subset", "Move the private ranges to an aws:VpcSourceIp condition."),
 	rule(aa, Suggestion, "PRIVATE_NOT_IP_ADDRESS_SUBSET", "Private NotIpAddress subset", "Move the private ranges to an aws:VpcSourceIp condition."),
 	rule(aa, Suggestion, "REDUNDANT_CONDITION_VALUE_NUM", "Redundant condition value num", "Keep one value: with a less/greater-than operator only the widest value matters."),
+	rule(aa, SecurityWarning, "MISSING_PAIRED_CONDITION_KEYS", "Missing paired condition keys", "Add the paired key to the same condition block: aws:SourceAccount (or aws:SourceOrgID) with an aws:SourceArn that has no account, aws:SourceVpc or aws:SourceVpce with aws:VpcSourceIp."),
+	rule(aa, Warning, "DEPRECATED_GLOBAL_CONDITION_KEY", "Deprecated global condition key", "Use the newer condition key the finding names."),
+	rule(aa, Suggestion, "IRRELEVANT_CONDITION_KEY_IN_POLICY", "Irrelevant condition key in policy", "Remove the key: it never has a value for the requests this policy type applies to."),
+	rule(aa, Error, "INVALID_KMS_KEY_VALUE", "Invalid KMS key value", "Use a value AWS KMS defines for the key, such as SYMMETRIC_DEFAULT for kms:KeySpec."),
+	rule(aa, Error, "WILDCARD_USAGE_TOO_PERMISSIVE", "Wildcard usage too permissive", "Name the principals, accounts or organizations: a wildcard covering every value makes the condition restrict nothing."),
 	rule(aa, Suggestion, "RECOMMENDED_CONDITION_KEY_FOR_SERVICE_PRINCIPAL", "Recommended condition key for service principal", "Use aws:SourceAccount/aws:SourceArn instead of aws:PrincipalAccount/aws:PrincipalArn with service principals."),
 
 	// Policy variables.
@@ -215,6 +222,8 @@ var ruleTable = []*Rule{
 	rule(aa, Error, "UNSUPPORTED_SPACE_IN_VARIABLE", "Unsupported space in variable", "Remove the space: only one space after the comma before a default value is allowed."),
 	rule(aa, Error, "EMPTY_VARIABLE", "Empty variable", "Name a condition key in ${}, or write ${$} for a literal $."),
 	rule(aa, Error, "VARIABLE_UNSUPPORTED_IN_ELEMENT", "Variable unsupported in element", "Use variables only in the resource part of ARNs and in String/ARN condition values."),
+	rule(aa, Error, "UNSUPPORTED_SYMBOL_IN_VARIABLE", "Unsupported symbol in variable", "Use only letters, digits and : / _ - . @ + = in the key of a policy variable."),
+	rule(aa, Error, "VARIABLE_USAGE_TOO_PERMISSIVE", "Variable usage too permissive", "Use a policy variable the caller cannot set (aws:PrincipalTag/..., aws:username), not one from the request (aws:RequestTag/..., s3:prefix)."),
 	rule(aa, Error, "VARIABLE_UNSUPPORTED_IN_VERSION", "Variable unsupported in version", `Set "Version": "2012-10-17": under 2008-10-17 variables are literal text.`),
 
 	// Security warnings and general warnings on sensitive actions.
@@ -230,6 +239,15 @@ var ruleTable = []*Rule{
 	rule(aa, Warning, "CREATE_SLR_WITH_STAR_IN_RESOURCE", "Create SLR with star in resource", "Name the service-linked roles in Resource or add an iam:AWSServiceName condition."),
 	rule(aa, Warning, "CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE", "Create SLR with star in action and resource", "Name the service-linked roles in Resource or add an iam:AWSServiceName condition."),
 	rule(aa, Warning, "CREATE_SLR_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", "Create SLR with star in resource and NotAction", "Name the service-linked roles in Resource or add an iam:AWSServiceName condition."),
+
+	// Beyond Access Analyzer: the linters security teams run.
+	rule(ConnectIAM, SecurityWarning, "FULL_ADMIN_ACCESS", "Full administrator access", `Grant only the actions and resources needed: "Action": "*" on "Resource": "*" without a condition is full administrator access (Security Hub IAM.1).`),
+	rule(ConnectIAM, SecurityWarning, "FULL_SERVICE_ACCESS", "Full service access", `Name the actions: "service:*" on "Resource": "*" without a condition grants every action of the service (AWS Config iam-policy-no-statements-with-full-access, Security Hub IAM.21).`),
+	rule(ConnectIAM, SecurityWarning, "PERMISSIONS_MANAGEMENT_ON_ALL_RESOURCES", "Permissions management on all resources", "Name the resources or add conditions: permissions-management actions on every resource let the holder change who has access (Cloudsplaining, parliament's PERMISSIONS_MANAGEMENT_ACTIONS)."),
+	rule(ConnectIAM, Warning, "DESTRUCTIVE_ACTION_ON_ALL_RESOURCES", "Destructive action on all resources", "Name the resources or add conditions: delete, terminate and similar actions on every resource can destroy any of them."),
+	rule(ConnectIAM, Warning, "NOTRESOURCE_WITH_ALLOW", "NotResource with Allow", "List the resources in Resource: Allow with NotResource allows every resource not listed (parliament's NOTRESOURCE_WITH_ALLOW)."),
+	rule(ConnectIAM, SecurityWarning, "PUBLIC_RESOURCE_POLICY", "Public resource policy", `Name the principals instead of "*", or add a condition (aws:PrincipalOrgID, aws:SourceAccount, aws:SourceVpce) that limits who the statement applies to.`),
+	rule(ConnectIAM, Warning, "PLACEHOLDER_IN_ARN", "Placeholder in ARN", "Replace the documentation placeholder (region, account-id, ${Region}, <name>) with the real value, or * for any."),
 
 	// parliament's extra checks.
 	rule(Parliament, SecurityWarning, "PRIVILEGE_ESCALATION", "Privilege escalation", "Remove one of the actions of the combination, or restrict their resources."),

@@ -52,3 +52,29 @@ func TestDocsListEveryCode(t *testing.T) {
 		}
 	}
 }
+
+// TestDocsTablesMatchRules checks that each row of docs/validate.md's code
+// tables gives the finding type and source the rule table registers.
+func TestDocsTablesMatchRules(t *testing.T) {
+	doc, err := os.ReadFile("../docs/validate.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile("(?m)^\\| `([A-Z][A-Z0-9_]+)` \\| ([A-Z_]+) \\| ([A-Za-z -]+) \\|")
+	sources := map[Source]string{AccessAnalyzer: "Access Analyzer", Parliament: "parliament", ConnectIAM: "connect-iam"}
+	rows := 0
+	for _, m := range row.FindAllStringSubmatch(string(doc), -1) {
+		r := RuleFor(m[1])
+		if r == nil {
+			t.Errorf("docs/validate.md has a row for %s, which is not a registered code", m[1])
+			continue
+		}
+		rows++
+		if string(r.Type) != m[2] || sources[r.Source] != m[3] {
+			t.Errorf("docs/validate.md: %s is %s from %s, registered as %s from %s", m[1], m[2], m[3], r.Type, sources[r.Source])
+		}
+	}
+	if rows < len(Rules()) {
+		t.Errorf("docs/validate.md has rows for %d codes, fewer than the %d registered", rows, len(Rules()))
+	}
+}

@@ -137,23 +137,3 @@ func TestSharedManagedPoliciesHaveNoError(t *testing.T) {
 		}
 	}
 }
-
-func BenchmarkManagedPolicies(b *testing.B) {
-	policies := loadNPMPolicies(b)
-	v, err := New(Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	size := 0
-	for _, p := range policies {
-		size += len(p.src)
-	}
-	b.SetBytes(int64(size))
-	b.ResetTimer()
-	for b.Loop() {
-		for _, p := range policies {
-			v.Validate(p.src)
-		}
-	}
-	b.ReportMetric(float64(len(policies)), "policies/op")
-}

@@ -208,32 +208,37 @@ func WriteSARIF(w io.Writer, findings []Finding, toolVersion string) error {
 			ruleIndex[f.IssueCode] = idx
 			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleFor(f))
 		}
-		res := sarifResult{RuleID: f.IssueCode, RuleIndex: idx, Level: sarifLevel(f.FindingType), Message: sarifText{f.FindingDetails}}
-		uri := filepath.ToSlash(f.File)
-		if uri == "" || uri == "-" {
-			uri = "stdin"
-		}
-		locs := f.Locations
-		if len(locs) == 0 {
-			locs = []Location{{Span: Span{Start: Position{Line: 1, Column: 1}, End: Position{Line: 1, Column: 2}}}}
-		}
-		for _, l := range locs {
-			r := sarifRegion{StartLine: max(1, l.Span.Start.Line), StartColumn: max(1, l.Span.Start.Column), EndLine: max(1, l.Span.End.Line), EndColumn: max(1, l.Span.End.Column)}
-			if r.EndLine < r.StartLine || (r.EndLine == r.StartLine && r.EndColumn <= r.StartColumn) {
-				r.EndLine, r.EndColumn = r.StartLine, r.StartColumn+1
-			}
-			sl := sarifLocation{Physical: sarifPhysical{Artifact: sarifArtifact{URI: uri}, Region: r}}
-			if ps := l.PathString(); ps != "" {
-				sl.Logical = []sarifLogical{{FullyQualifiedName: ps, Kind: "element"}}
-			}
-			res.Locations = append(res.Locations, sl)
-		}
-		run.Results = append(run.Results, res)
+		run.Results = append(run.Results, sarifResultFor(f, idx))
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
+}
+
+// sarifResultFor converts a finding of the rule at index idx.
+func sarifResultFor(f *Finding, idx int) sarifResult {
+	res := sarifResult{RuleID: f.IssueCode, RuleIndex: idx, Level: sarifLevel(f.FindingType), Message: sarifText{f.FindingDetails}}
+	uri := filepath.ToSlash(f.File)
+	if uri == "" || uri == "-" {
+		uri = "stdin"
+	}
+	locs := f.Locations
+	if len(locs) == 0 {
+		locs = []Location{{Span: Span{Start: Position{Line: 1, Column: 1}, End: Position{Line: 1, Column: 2}}}}
+	}
+	for _, l := range locs {
+		r := sarifRegion{StartLine: max(1, l.Span.Start.Line), StartColumn: max(1, l.Span.Start.Column), EndLine: max(1, l.Span.End.Line), EndColumn: max(1, l.Span.End.Column)}
+		if r.EndLine < r.StartLine || (r.EndLine == r.StartLine && r.EndColumn <= r.StartColumn) {
+			r.EndLine, r.EndColumn = r.StartLine, r.StartColumn+1
+		}
+		sl := sarifLocation{Physical: sarifPhysical{Artifact: sarifArtifact{URI: uri}, Region: r}}
+		if ps := l.PathString(); ps != "" {
+			sl.Logical = []sarifLogical{{FullyQualifiedName: ps, Kind: "element"}}
+		}
+		res.Locations = append(res.Locations, sl)
+	}
+	return res
 }
 
 func sarifRuleFor(f *Finding) sarifRule {

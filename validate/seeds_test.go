@@ -29,16 +29,17 @@ var seedDefects = []struct {
 	// A trailing comma in the Action array.
 	{"07-wisdom-assistants.json", "JSON_SYNTAX_ERROR", 10, 41},
 	// Statement members without braces, Version or Statement; placeholder
-	// Region and account in the ARNs.
+	// Region and account in the ARNs, reported at the field.
 	{"08-campaigns-onboarding.json", "JSON_SYNTAX_ERROR", 1, 1},
 	{"08-campaigns-onboarding.json", "MISSING_STATEMENT", 1, 1},
-	{"08-campaigns-onboarding.json", "INVALID_ARN_REGION", 8, 18},
-	{"08-campaigns-onboarding.json", "INVALID_ARN_ACCOUNT", 8, 18},
-	{"08-campaigns-onboarding.json", "INVALID_ARN_REGION", 19, 18},
-	{"08-campaigns-onboarding.json", "INVALID_ARN_ACCOUNT", 19, 18},
+	{"08-campaigns-onboarding.json", "INVALID_ARN_REGION", 8, 31},
+	{"08-campaigns-onboarding.json", "PLACEHOLDER_IN_ARN", 8, 31},
+	{"08-campaigns-onboarding.json", "INVALID_ARN_ACCOUNT", 8, 38},
+	{"08-campaigns-onboarding.json", "INVALID_ARN_REGION", 19, 35},
+	{"08-campaigns-onboarding.json", "INVALID_ARN_ACCOUNT", 19, 42},
 	// The unterminated policy (the closing brace is missing).
 	{"09-campaigns-disable.json", "JSON_SYNTAX_ERROR", 30, 1},
-	{"09-campaigns-disable.json", "INVALID_ARN_REGION", 12, 18},
+	{"09-campaigns-disable.json", "INVALID_ARN_REGION", 12, 31},
 	// A bare statement; the missing comma after GetCampaignState; two
 	// actions the service does not define.
 	{"10-campaigns-management.json", "MISSING_STATEMENT", 1, 1},

@@ -156,7 +156,64 @@ func (v *Validator) check(src []byte) *checker {
 
 func (c *checker) findings() []Finding {
 	SortFindings(c.out)
-	return dedupe(c.out)
+	return suppressKnockOn(dedupe(c.out), c.src)
+}
+
+// suppressKnockOn drops the findings a syntax error causes rather than
+// finds. A line with two or more JSON syntax errors is garbled (an
+// unterminated string, a key in single quotes: the parser's recovery
+// then reads the rest of the line as other tokens): only its first syntax
+// error is kept, no other finding on it, and no "document ends inside"
+// error after it. A line with one syntax error (a trailing comma) keeps
+// the findings of the values around it.
+func suppressKnockOn(fs []Finding, src []byte) []Finding {
+	perLine := map[int]int{}
+	for _, f := range fs {
+		if f.IssueCode == "JSON_SYNTAX_ERROR" {
+			perLine[f.Pos().Line]++
+		}
+	}
+	garbled := map[int]bool{}
+	firstGarbled := 0
+	for line, n := range perLine {
+		if n >= 2 {
+			garbled[line] = true
+			if firstGarbled == 0 || line < firstGarbled {
+				firstGarbled = line
+			}
+		}
+	}
+	if len(garbled) == 0 {
+		return fs
+	}
+	out := fs[:0]
+	kept := map[int]bool{}
+	unclosed := false
+	for _, f := range fs {
+		line := f.Pos().Line
+		if line > firstGarbled && unclosed {
+			// A missing quote shifts every later quote: nothing after
+			// it is read reliably.
+			continue
+		}
+		switch {
+		case garbled[line] && f.IssueCode == "JSON_SYNTAX_ERROR":
+			if kept[line] {
+				continue
+			}
+			kept[line] = true
+			if hint, ok := unclosedStringHint(f, src); ok {
+				f.FindingDetails = hint
+				unclosed = unclosed || line == firstGarbled
+			}
+		case garbled[line]:
+			continue
+		case f.IssueCode == "JSON_SYNTAX_ERROR" && line > firstGarbled && strings.HasPrefix(f.FindingDetails, "The document ends"):
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 type fragment int
@@ -360,6 +417,10 @@ func (c *checker) checkStatement(s *stmt) {
 	}
 	c.checkSensitive(s)
 	c.checkParliament(s)
+	if c.v.opts.PolicyType == IdentityPolicy {
+		// Boundaries and session policies only limit: "*" there grants nothing.
+		c.checkLinters(s)
+	}
 }
 
 // elementPath returns the path of a statement element's value.
@@ -388,4 +449,25 @@ func resourceName(b *policy.ValueBlock) string {
 		return "NotResource"
 	}
 	return "Resource"
+}
+
+// unclosedStringHint rewrites the first syntax error of a garbled line
+// when the text before it shows a string whose closing quote is missing
+// before a comma ("connect:DescribeUser, "Resource": ...): the parser read
+// the next key's opening quote as the closing one.
+func unclosedStringHint(f Finding, src []byte) (string, bool) {
+	off := f.Locations[0].Span.Start.Offset
+	if off < 3 || off > len(src) || src[off-1] != '"' {
+		return "", false
+	}
+	before := bytes.TrimRight(src[:off-1], " \t")
+	if len(before) == 0 || before[len(before)-1] != ',' {
+		return "", false
+	}
+	open := bytes.LastIndexByte(before[:len(before)-1], '"')
+	if open < 0 {
+		return "", false
+	}
+	text := string(before[open+1 : len(before)-1])
+	return "The string " + quote(text) + " is not closed: add the closing \" after it, before the comma. (The parser read the next key's opening quote as its end.)", true
 }

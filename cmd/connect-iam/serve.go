@@ -28,10 +28,12 @@ func init() {
 
 const serveUsage = `Usage: connect-iam serve [flags]
 
-Serves IAM and STS (awsQuery) and Access Analyzer ValidatePolicy
-(restJson1) on one HTTP listener, for AWS SDKs and the AWS CLI pointed at it
-with --endpoint-url (or AWS_ENDPOINT_URL). Every request is authenticated
-with SigV4 and authorized against the stored policies.
+Serves IAM and STS (awsQuery), Access Analyzer ValidatePolicy, and every
+operation of Amazon Connect and the services around it (restJson1, from
+AWS's API models; listed below) on one HTTP listener, for AWS SDKs and the
+AWS CLI pointed at it with --endpoint-url (or AWS_ENDPOINT_URL). Every
+request is authenticated with SigV4 and authorized against the stored
+policies as the service authorization reference says.
 
 The data directory holds the SQLite database (connect-iam.db), the master
 key that encrypts secret keys (master.key) and the credentials of the first
@@ -65,6 +67,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	fl.Usage = func() {
 		fmt.Fprint(stderr, serveUsage)
 		fl.PrintDefaults()
+		fmt.Fprintln(stderr, "\nServed from AWS's API models (connect-iam operations lists each operation):")
+		writeServiceSummary(stderr)
 	}
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -97,8 +97,19 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "connect-iam validate: %v\n", err)
 		return exitUsage
 	}
-	var all []validate.Finding
-	sources := map[string][]byte{}
+	// Each file is read, validated and written before the next: memory
+	// stays flat in the number of files.
+	var out validate.FindingWriter
+	switch *format {
+	case "json":
+		out = validate.NewJSONWriter(stdout)
+	case "sarif":
+		out = validate.NewSARIFWriter(stdout, version())
+	default:
+		out = validate.NewTextWriter(stdout)
+	}
+	counts := map[validate.FindingType]int{}
+	failed := false
 	for _, name := range files {
 		var src []byte
 		if name == "-" {
@@ -107,36 +118,31 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			src, err = os.ReadFile(name)
 		}
 		if err != nil {
+			out.Close()
 			fmt.Fprintf(stderr, "connect-iam validate: %v\n", err)
 			return exitUsage
 		}
-		sources[name] = src
 		found := v.Validate(src)
-		for i := range found {
-			found[i].File = name
+		for _, f := range found {
+			counts[f.FindingType]++
+			failed = failed || threshold > 0 && f.FindingType.Rank() >= threshold
 		}
-		all = append(all, found...)
+		if err = out.Write(name, src, found); err != nil {
+			break
+		}
 	}
-
-	switch *format {
-	case "json":
-		err = validate.WriteJSON(stdout, all)
-	case "sarif":
-		err = validate.WriteSARIF(stdout, all, version())
-	default:
-		err = validate.WriteText(stdout, all, sources)
-		if err == nil {
-			fmt.Fprintln(stderr, summarize(all, len(files)))
-		}
+	if err == nil {
+		err = out.Close()
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "connect-iam validate: writing output: %v\n", err)
 		return exitUsage
 	}
-	for _, f := range all {
-		if threshold > 0 && f.FindingType.Rank() >= threshold {
-			return exitFinding
-		}
+	if *format == "text" {
+		fmt.Fprintln(stderr, summarize(counts, len(files)))
+	}
+	if failed {
+		return exitFinding
 	}
 	return exitOK
 }
@@ -192,11 +198,7 @@ func expandPaths(args []string) ([]string, error) {
 }
 
 // summarize counts findings by type: "2 errors, 1 warning in 3 files".
-func summarize(fs []validate.Finding, files int) string {
-	counts := map[validate.FindingType]int{}
-	for _, f := range fs {
-		counts[f.FindingType]++
-	}
+func summarize(counts map[validate.FindingType]int, files int) string {
 	var parts []string
 	for _, t := range []struct {
 		t    validate.FindingType

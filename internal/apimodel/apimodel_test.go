@@ -97,3 +97,16 @@ func BenchmarkLoadConnect(b *testing.B) {
 		}
 	}
 }
+
+// FuzzDecode feeds arbitrary bytes to Decode: an error or a model, never
+// a panic.
+func FuzzDecode(f *testing.F) {
+	raw, _ := data.ReadFile("data/sts.json.gz")
+	f.Add(raw)
+	f.Add([]byte("not gzip"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if m, err := Decode(strings.NewReader(string(b))); err == nil && len(m.Operations) == 0 {
+			t.Error("Decode returned a model without operations")
+		}
+	})
+}

@@ -154,13 +154,13 @@ func (g gen) string(sh *apimodel.Shape, name string) string {
 	case strings.HasSuffix(l, "arn"):
 		cands = append(cands, "arn:aws:"+g.prefix+":us-east-1:111122223333:instance/00000000-0000-4000-8000-000000000001",
 			"arn:aws:"+g.prefix+":us-east-1:111122223333:domains/a")
-	case strings.HasSuffix(l, "id"):
+	case strings.HasSuffix(l, "id"), strings.HasSuffix(l, "ids"):
 		cands = append(cands, "00000000-0000-4000-8000-000000000001")
 	case strings.Contains(l, "email"):
 		cands = append(cands, "a@example.com")
 	case strings.Contains(l, "phonenumber"):
 		cands = append(cands, "+12065550100")
-	case strings.Contains(l, "uri") || strings.Contains(l, "url"):
+	case strings.HasSuffix(l, "uri") || strings.HasSuffix(l, "url"):
 		cands = append(cands, "https://example.com/a")
 	}
 	cands = append(cands, strings.Repeat("a", lo), strings.Repeat("1", lo))

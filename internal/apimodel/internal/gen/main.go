@@ -25,9 +25,12 @@ import (
 	"strings"
 )
 
-// services are the models generated: the file name under data/ and
+// service is one model to generate: its file name under data/ and
 // botocore's service directory.
-var services = []struct{ name, dir string }{
+type service struct{ name, dir string }
+
+// services are the models generated.
+var services = []service{
 	{"connect", "connect"},
 	{"appintegrations", "appintegrations"},
 	{"wisdom", "wisdom"},
@@ -57,13 +60,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gen: -botocore DIR is required (the botocore package directory; scripts/update-apimodels.sh finds it)")
 		os.Exit(2)
 	}
-	if err := run(*botocore, *out, *version); err != nil {
+	if err := run(*botocore, *out, *version, services, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(botocore, out, version string) error {
+func run(botocore, out, version string, services []service, log io.Writer) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -111,7 +114,7 @@ func run(botocore, out, version string) error {
 		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 			return err
 		}
-		fmt.Printf("%s: %d operations, %d shapes, %d bytes (%s)\n", path, len(ops), len(m["shapes"].(map[string]any)), buf.Len(), rel)
+		fmt.Fprintf(log, "%s: %d operations, %d shapes, %d bytes (%s)\n", path, len(ops), len(m["shapes"].(map[string]any)), buf.Len(), rel)
 	}
 	return nil
 }
