@@ -91,6 +91,9 @@ func TestMFA(t *testing.T) {
 	_, err = stsUser.GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: aws.String("arn:aws:iam::" + account + ":mfa/nobody"), TokenCode: aws.String(code(0))})
 	wantAPIError(t, err, "AccessDenied", "MultiFactorAuthentication failed, unable to validate MFA code.")
 
+	_, err = stsUser.GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: serial})
+	wantAPIError(t, err, "ValidationError", "TokenCode is required with SerialNumber")
+
 	// A minute later, the device's current code opens an MFA session.
 	srv.clock.Set(time.Minute)
 	user.skew.Store(int64(time.Minute))
