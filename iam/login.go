@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/connect-iam/connect-iam/authz"
+	"github.com/connect-iam/connect-iam/eval"
 	"github.com/connect-iam/connect-iam/server/awsquery"
 	"github.com/connect-iam/connect-iam/store"
 )
@@ -25,6 +27,7 @@ func init() {
 	operations["UpdateAccountPasswordPolicy"] = (*handler).updateAccountPasswordPolicy
 	operations["GetAccountPasswordPolicy"] = (*handler).getAccountPasswordPolicy
 	operations["DeleteAccountPasswordPolicy"] = (*handler).deleteAccountPasswordPolicy
+	operations["ChangePassword"] = (*handler).changePassword
 }
 
 // Login profiles and the account password policy are kept as resources
@@ -456,6 +459,67 @@ func (h *handler) deleteAccountPasswordPolicy(ctx context.Context, c *call) (any
 		if errors.Is(err, store.ErrNotFound) {
 			return noSuchPasswordPolicy(c.acct)
 		}
+		return err
+	})
+}
+
+// changePassword changes the calling IAM user's own password. The account
+// password policy's AllowUsersToChangePassword grants it to every user
+// that no policy explicitly denies, as in IAM.
+func (h *handler) changePassword(ctx context.Context, c *call) (any, error) {
+	oldPW := c.p.Required("OldPassword")
+	c.p.Length("OldPassword", 1, 128)
+	c.p.Pattern("OldPassword", rePassword)
+	newPW := c.p.Required("NewPassword")
+	c.p.Length("NewPassword", 1, 128)
+	c.p.Pattern("NewPassword", rePassword)
+	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	if c.caller.Kind != authz.UserCaller && c.caller.Kind != authz.SessionTokenCaller {
+		return nil, awsquery.NewError(http.StatusBadRequest, "InvalidUserType",
+			"Only an IAM user can change its own password: use UpdateLoginProfile to set another user's.")
+	}
+	var u entity
+	var found bool
+	var pol passwordPolicy
+	var hasPolicy bool
+	err := h.Store.View(ctx, func(tx store.ReadTx) error {
+		var err error
+		if u, found, err = readEntity(tx, c.acct, store.KindUser, c.caller.UserName); err != nil {
+			return err
+		}
+		pol, _, hasPolicy, err = readPasswordPolicy(tx, c.acct)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, noSuch(store.KindUser, c.caller.UserName)
+	}
+	if err := h.authorize(ctx, c, "iam:ChangePassword", u.arn, nil, u.tags...); err != nil {
+		var ad *authz.AccessDeniedError
+		if !errors.As(err, &ad) || ad.Decision != eval.ImplicitDeny || !hasPolicy || !pol.AllowUsersToChangePassword {
+			return nil, err
+		}
+	}
+	return nil, h.Store.Update(ctx, func(tx store.Tx) error {
+		lp, r, err := readLoginProfile(tx, c.acct, u)
+		if err != nil {
+			return err
+		}
+		if !lp.Password.matches(oldPW) {
+			return awsquery.NewError(http.StatusForbidden, "AccessDenied", "The old password is not the user's current password.")
+		}
+		if err := h.setPassword(tx, c.acct, u.name, &lp, newPW); err != nil {
+			return err
+		}
+		lp.ResetRequired = false
+		if r.Attributes, err = jsonAttrs(lp); err != nil {
+			return err
+		}
+		_, err = tx.UpdateResource(r)
 		return err
 	})
 }

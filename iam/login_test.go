@@ -143,3 +143,46 @@ func TestAccountAliasesAndSummary(t *testing.T) {
 		t.Errorf("SummaryMap has %d keys, want %d", len(sum), len(summaryKeys))
 	}
 }
+
+// TestChangePassword covers a user changing its own password: the old
+// password checked, the policy enforced, and AllowUsersToChangePassword
+// standing in for a missing iam:ChangePassword permission.
+func TestChangePassword(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	c := e.client
+	const first, second = "First-Password-1", "Second-Password-2"
+	must(c.CreateLoginProfile(ctx, &awsiam.CreateLoginProfileInput{UserName: aws.String("admin"), Password: aws.String(first),
+		PasswordResetRequired: true}))(t)
+	change := func(old, pw string) error {
+		_, err := c.ChangePassword(ctx, &awsiam.ChangePasswordInput{OldPassword: aws.String(old), NewPassword: aws.String(pw)})
+		return err
+	}
+	if code, _ := apiError(t, change("wrong-password-1A", second)); code != "AccessDenied" {
+		t.Errorf("wrong old password: %s", code)
+	}
+	if code, _ := apiError(t, change(first, "weak")); code != "PasswordPolicyViolation" {
+		t.Errorf("weak new password: %s", code)
+	}
+	e.authz.mu.Lock()
+	e.authz.deny["iam:ChangePassword"] = true
+	e.authz.mu.Unlock()
+	if code, _ := apiError(t, change(first, second)); code != "AccessDenied" {
+		t.Errorf("without iam:ChangePassword and without AllowUsersToChangePassword: %s", code)
+	}
+	must(c.UpdateAccountPasswordPolicy(ctx, &awsiam.UpdateAccountPasswordPolicyInput{AllowUsersToChangePassword: true}))(t)
+	if err := change(first, second); err != nil {
+		t.Fatalf("ChangePassword under AllowUsersToChangePassword: %v", err)
+	}
+	if lp := must(c.GetLoginProfile(ctx, &awsiam.GetLoginProfileInput{UserName: aws.String("admin")}))(t); lp.LoginProfile.PasswordResetRequired {
+		t.Error("PasswordResetRequired still set after ChangePassword")
+	}
+	if code, _ := apiError(t, change(first, "Third-Password-3")); code != "AccessDenied" {
+		t.Errorf("the replaced password still works: %s", code)
+	}
+	root := e.clientFor("AKIATESTROOTKEY00001", adminSecret)
+	_, err := root.ChangePassword(ctx, &awsiam.ChangePasswordInput{OldPassword: aws.String(second), NewPassword: aws.String(first)})
+	if code, _ := apiError(t, err); code != "InvalidUserType" {
+		t.Errorf("ChangePassword as root: %s", code)
+	}
+}
