@@ -4,6 +4,16 @@
 // accessanalyzer clients work against the server.
 //
 // The operation is authorized as access-analyzer:ValidatePolicy on "*".
+//
+// The custom policy checks CheckNoNewAccess (POST
+// /policy/check-no-new-access), CheckAccessNotGranted (POST
+// /policy/check-access-not-granted) and CheckNoPublicAccess (POST
+// /policy/check-no-public-access) are answered by package check,
+// authorized as access-analyzer:CheckNoNewAccess (and so on) on "*". Their
+// responses have Access Analyzer's shape (result, message, reasons with
+// description, statementIndex and statementId); each reason also carries
+// "counterexample", a `connect-iam simulate` input document for a request
+// the checked policy allows that shows the reason.
 // Findings have Access Analyzer's JSON shape (findingDetails, findingType,
 // issueCode, learnMoreLink, locations with path and span). Only the checks
 // Access Analyzer defines are reported: the validator's extra parliament
@@ -22,11 +32,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/connect-iam/connect-iam/authz"
+	"github.com/connect-iam/connect-iam/catalog"
 	"github.com/connect-iam/connect-iam/server"
 	"github.com/connect-iam/connect-iam/server/restjson"
 	"github.com/connect-iam/connect-iam/validate"
@@ -41,7 +53,34 @@ type Deps struct {
 	// actions, resources and condition keys against; nil means the
 	// project's default catalog.
 	Catalog validate.Catalog
+	// CheckCatalog is the action universe of the custom policy checks;
+	// nil means the project's default catalog.
+	CheckCatalog *catalog.Catalog
+	// MaxConcurrent bounds how many documents are validated at once;
+	// a request beyond it is answered with ThrottlingException (which the
+	// SDKs retry). Zero means DefaultMaxConcurrent.
+	MaxConcurrent int
 }
+
+// MaxDocumentBytes is the largest policyDocument ValidatePolicy parses,
+// in bytes, whatever its type: IAM's API limit for a policy document
+// parameter. A policy type with a size quota has a lower limit, eight
+// times its quota (so that a document somewhat over its quota is still
+// reported with a POLICY_SIZE_EXCEEDS_* finding). A larger document is
+// refused with ValidationException before it is parsed.
+const MaxDocumentBytes = 131072
+
+// quotaFactor is how many times its policy type's size quota a document
+// may be, in bytes, to be parsed: room for indentation and for a document
+// over its quota to be reported with a POLICY_SIZE_EXCEEDS_* finding.
+const quotaFactor = 8
+
+// DefaultMaxConcurrent is the default of Deps.MaxConcurrent: one
+// validation per CPU (validation is CPU-bound, so more would only queue).
+// Validating a document of MaxDocumentBytes allocates about 120 MiB in
+// the worst case measured (TestValidateAllocationBound), so this bounds
+// the memory ValidatePolicy holds at once to that per CPU.
+func DefaultMaxConcurrent() int { return runtime.GOMAXPROCS(0) }
 
 // Service is the Access Analyzer implementation registered on a server.
 type Service struct {
@@ -49,6 +88,7 @@ type Service struct {
 
 	mu         sync.Mutex
 	validators map[validatorKey]*validate.Validator
+	heavy      chan struct{} // one token per validation in progress
 }
 
 type validatorKey struct {
@@ -56,15 +96,20 @@ type validatorKey struct {
 	resourceType string
 }
 
-// Register registers ValidatePolicy on srv (signing name
+// Register registers ValidatePolicy and the custom policy checks on srv (signing name
 // "access-analyzer") and returns the service.
 func Register(srv *server.Server, d Deps) *Service {
-	s := &Service{d: d, validators: map[validatorKey]*validate.Validator{}}
+	n := d.MaxConcurrent
+	if n <= 0 {
+		n = DefaultMaxConcurrent()
+	}
+	s := &Service{d: d, validators: map[validatorKey]*validate.Validator{}, heavy: make(chan struct{}, n)}
 	for _, r := range restjson.AccessAnalyzerRoutes {
 		if r.Operation == "ValidatePolicy" {
 			srv.RegisterREST("access-analyzer", r, server.RESTHandlerFunc(s.validatePolicy))
 		}
 	}
+	s.registerChecks(srv)
 	return s
 }
 
@@ -121,6 +166,9 @@ func (s *Service) validatePolicy(ctx context.Context, call *server.RESTCall) (an
 	switch {
 	case in.PolicyDocument == nil:
 		return nil, fieldError("policyDocument", "policyDocument is required: send the policy as a JSON string.")
+	case len(*in.PolicyDocument) > MaxDocumentBytes:
+		return nil, fieldError("policyDocument", fmt.Sprintf("policyDocument is %d bytes, over the limit of %d bytes (every policy type's size quota is far below it); send a smaller policy.",
+			len(*in.PolicyDocument), MaxDocumentBytes))
 	case in.PolicyType == "":
 		return nil, fieldError("policyType", "policyType is required: use one of "+strings.Join(policyTypes, ", ")+".")
 	case !contains(policyTypes, in.PolicyType):
@@ -137,6 +185,17 @@ func (s *Service) validatePolicy(ctx context.Context, call *server.RESTCall) (an
 		return nil, fieldError("validatePolicyResourceType", err.Error())
 	}
 
+	if quota, _, ok := v.SizeQuota(); ok && len(*in.PolicyDocument) > quotaFactor*quota {
+		return nil, fieldError("policyDocument", fmt.Sprintf("policyDocument is %d bytes, far over the %d-character size quota of %s (at most %d bytes are parsed); send a smaller policy.",
+			len(*in.PolicyDocument), quota, in.PolicyType, quotaFactor*quota))
+	}
+	select {
+	case s.heavy <- struct{}{}:
+		defer func() { <-s.heavy }()
+	default:
+		return nil, restjson.AccessAnalyzerError("ThrottlingException",
+			fmt.Sprintf("Rate exceeded: %d policy validations are already in progress; retry the request after a short wait.", cap(s.heavy)))
+	}
 	var findings []validate.Finding
 	for _, f := range v.Validate([]byte(*in.PolicyDocument)) {
 		if r := validate.RuleFor(f.IssueCode); r == nil || r.Source != validate.AccessAnalyzer {

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -40,6 +41,14 @@ func readFile(t *testing.T, name string) string {
 // newServer serves ValidatePolicy with real SigV4 and authorization; the
 // user "admin" may call it, the user "nobody" may not.
 func newServer(t *testing.T) (url string) {
+	t.Helper()
+	url, _ = newServerService(t, accessanalyzer.Deps{})
+	return url
+}
+
+// newServerService is newServer with Deps (the Authorizer is set) and the
+// registered service.
+func newServerService(t *testing.T, deps accessanalyzer.Deps) (url string, svc *accessanalyzer.Service) {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "iam.db"))
 	if err != nil {
@@ -73,10 +82,11 @@ func newServer(t *testing.T) (url string) {
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	engine := authz.New(authz.Watch(st), authz.Options{})
 	t.Cleanup(engine.Close)
-	accessanalyzer.Register(srv, accessanalyzer.Deps{Authorizer: engine})
+	deps.Authorizer = engine
+	svc = accessanalyzer.Register(srv, deps)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return ts.URL
+	return ts.URL, svc
 }
 
 func client(url, user string) *aa.Client {
@@ -233,6 +243,8 @@ func TestValidatePolicyErrors(t *testing.T) {
 			"ValidationException", 400},
 		{"forged next token", "admin", &aa.ValidatePolicyInput{PolicyDocument: aws.String(clean), PolicyType: aatypes.PolicyTypeIdentityPolicy,
 			NextToken: aws.String("djE6MTpmZmZm")}, "ValidationException", 400},
+		{"document over the limit", "admin", &aa.ValidatePolicyInput{PolicyDocument: aws.String(clean + strings.Repeat(" ", accessanalyzer.MaxDocumentBytes)),
+			PolicyType: aatypes.PolicyTypeIdentityPolicy}, "ValidationException", 400},
 		{"zero max results", "admin", &aa.ValidatePolicyInput{PolicyDocument: aws.String(clean), PolicyType: aatypes.PolicyTypeIdentityPolicy,
 			MaxResults: aws.Int32(0)}, "ValidationException", 400},
 	}
@@ -251,5 +263,30 @@ func TestValidatePolicyErrors(t *testing.T) {
 				t.Errorf("ValidationException without reason or field: %+v", ve)
 			}
 		})
+	}
+}
+
+// TestValidatePolicyThrottles: with every validation slot taken, a
+// request is refused with ThrottlingException (429), and served again once
+// a slot is free.
+func TestValidatePolicyThrottles(t *testing.T) {
+	url, svc := newServerService(t, accessanalyzer.Deps{MaxConcurrent: 2})
+	ctx := context.Background()
+	in := &aa.ValidatePolicyInput{PolicyDocument: aws.String(readFile(t, "clean.json")), PolicyType: aatypes.PolicyTypeIdentityPolicy}
+	c := aa.NewFromConfig(aws.Config{Region: "us-east-1", RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIAadmin0000000000", "secret-admin", ""), BaseEndpoint: aws.String(url)})
+	release := accessanalyzer.Occupy(svc)
+	_, err := c.ValidatePolicy(ctx, in)
+	var te *aatypes.ThrottlingException
+	if !errors.As(err, &te) || !strings.Contains(te.ErrorMessage(), "2 policy validations are already in progress") {
+		t.Fatalf("with every slot taken: %v, want ThrottlingException", err)
+	}
+	var re interface{ HTTPStatusCode() int }
+	if errors.As(err, &re) && re.HTTPStatusCode() != 429 {
+		t.Errorf("status %d, want 429", re.HTTPStatusCode())
+	}
+	release()
+	if _, err := c.ValidatePolicy(ctx, in); err != nil {
+		t.Fatalf("after the slots were freed: %v", err)
 	}
 }

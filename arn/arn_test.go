@@ -72,6 +72,15 @@ func TestGlob(t *testing.T) {
 		{"connect:*User", "connect:DescribeUser", true, true},
 		{"connect:*User", "connect:DescribeUsers", false, true},
 		{"**", "x", true, false},
+		{"*", "*0", true, false}, // catalog's own glob said false (issue 18)
+		// A star consumes whole characters: text that begins with a
+		// continuation byte never matches inside a character (eval's
+		// FuzzARNPattern found "*\x80" matching "aـ" but not "ـ").
+		{"*\x80", "\u0640", false, false},
+		{"*\x80", "a\u0640", false, false},
+		{"a*\x80", "a\u0640", false, false},
+		{"*0", "*0", true, false},
+		{"a*", "a*x", true, false},
 		{"*?*", "", false, false},
 		{"bucket/*/test/*", "bucket/1/2/test/3/object.jpg", true, false},
 		{"bucket/*/test/*", "bucket/1///test///object.jpg", true, false},

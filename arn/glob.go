@@ -113,8 +113,11 @@ func MatchPieces(p []Piece, s string, fold bool) bool {
 			starSi += n
 		}
 		// When text follows the star, skip straight to its next
-		// occurrence: no earlier position can match it.
-		if next := p[starPi+1]; next.Kind == PieceText && !fold {
+		// occurrence: no earlier position can match it. Only for text
+		// that begins a character: an occurrence of text that begins
+		// with a UTF-8 continuation byte may lie inside a character,
+		// where a star (which consumes whole characters) never stops.
+		if next := p[starPi+1]; next.Kind == PieceText && !fold && utf8.RuneStart(next.Text[0]) {
 			i := strings.Index(s[starSi:], next.Text)
 			if i < 0 {
 				return false

@@ -145,9 +145,13 @@ func (cs *CredentialStore) lookupKey(ctx context.Context, id string) (sigv4.Cred
 
 func (cs *CredentialStore) lookupSession(ctx context.Context, id string) (sigv4.Credentials, error) {
 	var s store.Session
+	stale := false
 	err := cs.st.View(ctx, func(tx store.ReadTx) error {
 		var err error
-		s, err = tx.GetSession(id)
+		if s, err = tx.GetSession(id); err != nil {
+			return err
+		}
+		stale, err = sourceReplaced(tx, &s)
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
@@ -163,6 +167,10 @@ func (cs *CredentialStore) lookupSession(ctx context.Context, id string) (sigv4.
 	if subtle.ConstantTimeCompare(TokenHashOf(token), s.TokenHash) != 1 {
 		return sigv4.Credentials{}, fmt.Errorf("authz: session %s: the sealed session token does not match the stored token hash; the session record is corrupt, delete it", id)
 	}
+	if stale {
+		return sigv4.Credentials{}, fmt.Errorf("session %s was issued for %s, which was deleted (a principal of the same name may have been created since): %w",
+			id, s.SourceARN, sigv4.ErrUnknownAccessKey)
+	}
 	c, err := SessionCaller(&s)
 	if err != nil {
 		return sigv4.Credentials{}, err
@@ -175,6 +183,42 @@ func (cs *CredentialStore) lookupSession(ctx context.Context, id string) (sigv4.
 		Expires:         s.Expiration,
 		Principal:       c,
 	}, nil
+}
+
+// sourceReplaced reports whether the role or IAM user a session was issued
+// for no longer exists under the unique ID the session recorded: it was
+// deleted, perhaps recreated with the same name. Such a session stands for
+// nobody, as in AWS, where sessions follow the unique ID (AROA.../AIDA...)
+// and not the name. Federated-user sessions record no unique ID of the
+// user that obtained them and are not checked.
+func sourceReplaced(tx store.ReadTx, s *store.Session) (bool, error) {
+	var id string
+	var err error
+	switch s.Kind {
+	case store.SessionAssumedRole:
+		var r store.Role
+		r, err = tx.GetRole(s.AccountID, lastSegment(s.SourceARN))
+		id = r.ID
+		want, _, _ := strings.Cut(s.PrincipalID, ":")
+		if err == nil {
+			return id != want, nil
+		}
+	case store.SessionUser:
+		if strings.HasSuffix(s.SourceARN, ":root") {
+			return false, nil
+		}
+		var u store.User
+		u, err = tx.GetUser(s.AccountID, lastSegment(s.SourceARN))
+		if err == nil {
+			return u.ID != s.PrincipalID, nil
+		}
+	default:
+		return false, nil
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return true, nil
+	}
+	return false, err
 }
 
 // SessionCaller returns the Caller that the temporary credentials of s

@@ -18,10 +18,10 @@ func TestLookupCredentials(t *testing.T) {
 	exp := time.Date(2026, 1, 1, 1, 0, 0, 0, time.UTC)
 	app := f.roleARN(t, "app")
 	f.addSession(t, store.Session{ID: "ASIAROLE", Kind: store.SessionAssumedRole, PrincipalARN: "arn:aws:sts::" + acct + ":assumed-role/app/sess",
-		PrincipalID: "AROAX:sess", SourceARN: app, SessionName: "sess", Expiration: exp}, "role-secret", "role-token")
+		PrincipalID: f.roleID(t, "app") + ":sess", SourceARN: app, SessionName: "sess", Expiration: exp}, "role-secret", "role-token")
 	f.addSession(t, store.Session{ID: "ASIAFED", Kind: store.SessionFederatedUser, PrincipalARN: "arn:aws:sts::" + acct + ":federated-user/fed",
 		PrincipalID: acct + ":fed", SourceARN: userARN("alice"), SessionName: "fed"}, "fed-secret", "fed-token")
-	f.addSession(t, store.Session{ID: "ASIAUSER", Kind: store.SessionUser, PrincipalARN: userARN("alice"), PrincipalID: "AIDAX",
+	f.addSession(t, store.Session{ID: "ASIAUSER", Kind: store.SessionUser, PrincipalARN: userARN("alice"), PrincipalID: f.userID(t, "alice"),
 		SourceARN: userARN("alice")}, "user-secret", "user-token")
 	// A session whose token hash does not match its sealed token.
 	bad := store.Session{ID: "ASIABAD", AccountID: acct, Kind: store.SessionUser, PrincipalARN: userARN("alice"), SourceARN: userARN("alice"),

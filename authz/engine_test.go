@@ -32,16 +32,16 @@ func setupCallers(t testing.TB, f *fixture) map[string]*Caller {
 	}
 	app := f.roleARN(t, "app")
 	sessions := []store.Session{
-		{ID: "ASIAAPP1", Kind: store.SessionAssumedRole, PrincipalARN: "arn:aws:sts::" + acct + ":assumed-role/app/s1", PrincipalID: "AROAAPP:s1", SourceARN: app, SessionName: "s1"},
-		{ID: "ASIAAPP2", Kind: store.SessionAssumedRole, PrincipalARN: "arn:aws:sts::" + acct + ":assumed-role/app/s2", PrincipalID: "AROAAPP:s2", SourceARN: app, SessionName: "s2",
+		{ID: "ASIAAPP1", Kind: store.SessionAssumedRole, PrincipalARN: "arn:aws:sts::" + acct + ":assumed-role/app/s1", PrincipalID: f.roleID(t, "app") + ":s1", SourceARN: app, SessionName: "s1"},
+		{ID: "ASIAAPP2", Kind: store.SessionAssumedRole, PrincipalARN: "arn:aws:sts::" + acct + ":assumed-role/app/s2", PrincipalID: f.roleID(t, "app") + ":s2", SourceARN: app, SessionName: "s2",
 			PolicyARNs: []string{"arn:aws:iam::" + acct + ":policy/SessionGetObject"}},
-		{ID: "ASIAAPP3", Kind: store.SessionAssumedRole, PrincipalARN: "arn:aws:sts::" + acct + ":assumed-role/app/s3", PrincipalID: "AROAAPP:s3", SourceARN: app, SessionName: "s3",
+		{ID: "ASIAAPP3", Kind: store.SessionAssumedRole, PrincipalARN: "arn:aws:sts::" + acct + ":assumed-role/app/s3", PrincipalID: f.roleID(t, "app") + ":s3", SourceARN: app, SessionName: "s3",
 			Tags: []store.Tag{{Key: "ENV", Value: "dev"}}, MFAAuthenticated: true, SourceIdentity: "jdoe"},
 		{ID: "ASIAFED1", Kind: store.SessionFederatedUser, PrincipalARN: "arn:aws:sts::" + acct + ":federated-user/fed1", PrincipalID: acct + ":fed1", SourceARN: userARN("alice"), SessionName: "fed1"},
 		{ID: "ASIAFED2", Kind: store.SessionFederatedUser, PrincipalARN: "arn:aws:sts::" + acct + ":federated-user/fed2", PrincipalID: acct + ":fed2", SourceARN: userARN("alice"), SessionName: "fed2",
 			Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`},
-		{ID: "ASIAALICE1", Kind: store.SessionUser, PrincipalARN: userARN("alice"), PrincipalID: "AIDAALICE", SourceARN: userARN("alice"), SessionName: "alice"},
-		{ID: "ASIABOB1", Kind: store.SessionUser, PrincipalARN: userARN("bob"), PrincipalID: "AIDABOB", SourceARN: userARN("bob"), SessionName: "bob"},
+		{ID: "ASIAALICE1", Kind: store.SessionUser, PrincipalARN: userARN("alice"), PrincipalID: f.userID(t, "alice"), SourceARN: userARN("alice"), SessionName: "alice"},
+		{ID: "ASIABOB1", Kind: store.SessionUser, PrincipalARN: userARN("bob"), PrincipalID: f.userID(t, "bob"), SourceARN: userARN("bob"), SessionName: "bob"},
 	}
 	cs := NewCredentialStore(f.st, f.box, nil)
 	out := map[string]*Caller{}

@@ -228,6 +228,36 @@ func (f *fixture) addSession(t testing.TB, s store.Session, secret, token string
 }
 
 // roleARN returns the ARN of a role of the fixture.
+// roleID returns the unique ID (AROA...) of the fixture's role name.
+func (f *fixture) roleID(t testing.TB, name string) string {
+	t.Helper()
+	var r store.Role
+	err := f.st.View(context.Background(), func(tx store.ReadTx) error {
+		var err error
+		r, err = tx.GetRole(f.acct, name)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.ID
+}
+
+// userID returns the unique ID (AIDA...) of the fixture's user name.
+func (f *fixture) userID(t testing.TB, name string) string {
+	t.Helper()
+	var u store.User
+	err := f.st.View(context.Background(), func(tx store.ReadTx) error {
+		var err error
+		u, err = tx.GetUser(f.acct, name)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
+
 func (f *fixture) roleARN(t testing.TB, name string) string {
 	t.Helper()
 	var r store.Role

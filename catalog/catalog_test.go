@@ -494,3 +494,27 @@ func TestConcurrentFirstUse(t *testing.T) {
 		seen[a.FullName()] = a
 	}
 }
+
+// TestMatchActionLiteralStar: a "*" in the matched name is an ordinary
+// character; before catalog used arn.Glob, glob("*", "*0") was false
+// (issue 18, found by FuzzGlob).
+func TestMatchActionLiteralStar(t *testing.T) {
+	tests := []struct {
+		pattern, name string
+		want          bool
+	}{
+		{"svc:*", "svc:*0", true},
+		{"svc:*0", "svc:*0", true},
+		{"svc:a*", "svc:a*x", true},
+		{"svc:?0", "svc:*0", true},
+		{"svc:*1", "svc:*0", false},
+	}
+	for _, tt := range tests {
+		if got := MatchAction(tt.pattern, tt.name); got != tt.want {
+			t.Errorf("MatchAction(%q, %q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
+		}
+	}
+	if !glob("*", "*0") {
+		t.Error(`glob("*", "*0") = false, want true`)
+	}
+}

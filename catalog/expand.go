@@ -1,6 +1,10 @@
 package catalog
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/connect-iam/connect-iam/arn"
+)
 
 // ExpandActions returns the actions that the Action-element pattern matches,
 // in service-prefix order and then action-name order. The pattern is
@@ -63,29 +67,6 @@ func MatchAction(pattern, name string) bool {
 
 func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }
 
-// glob reports whether s matches pattern, where * matches any run of bytes
-// and ? exactly one. It runs in O(len(pattern)·len(s)) time at worst and
-// allocates nothing.
-func glob(pattern, s string) bool {
-	p, i := 0, 0
-	starP, starI := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			starP, starI = p, i
-			p++
-		case starP >= 0:
-			starI++
-			p, i = starP+1, starI
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
-}
+// glob is the project's one glob implementation, arn.Glob: "*" matches
+// any run of characters and "?" exactly one. Callers lower-case both sides.
+func glob(pattern, s string) bool { return arn.Glob(pattern, s) }

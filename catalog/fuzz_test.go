@@ -1,8 +1,6 @@
 package catalog
 
 import (
-	"regexp"
-	"strings"
 	"testing"
 )
 
@@ -26,45 +24,6 @@ func FuzzClassifyARN(f *testing.F) {
 			if !rt.MatchesARN(arn) {
 				t.Errorf("ClassifyARN(%q) returned %s:%s, which does not match it", arn, rt.Service.Prefix, rt.Name)
 			}
-		}
-	})
-}
-
-// FuzzGlob compares glob with a regular-expression rendering of the same
-// pattern.
-func FuzzGlob(f *testing.F) {
-	f.Add("describe*", "describeuser")
-	f.Add("*user*", "listusers")
-	f.Add("a?c*", "abcd")
-	f.Add("**?", "")
-	f.Fuzz(func(t *testing.T, pattern, s string) {
-		var re strings.Builder
-		re.WriteString(`(?s)\A`)
-		for _, r := range pattern {
-			switch r {
-			case '*':
-				re.WriteString(`.*`)
-			case '?':
-				re.WriteString(`.`)
-			default:
-				re.WriteString(regexp.QuoteMeta(string(r)))
-			}
-		}
-		re.WriteString(`\z`)
-		// glob works on bytes and ? matches one byte; compare on ASCII only.
-		for i := 0; i < len(pattern); i++ {
-			if pattern[i] >= 0x80 {
-				return
-			}
-		}
-		for i := 0; i < len(s); i++ {
-			if s[i] >= 0x80 {
-				return
-			}
-		}
-		want := regexp.MustCompile(re.String()).MatchString(s)
-		if got := glob(pattern, s); got != want {
-			t.Errorf("glob(%q, %q) = %v, regexp says %v", pattern, s, got, want)
 		}
 	})
 }

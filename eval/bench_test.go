@@ -88,6 +88,22 @@ func TestDecideDoesNotAllocate(t *testing.T) {
 	}
 }
 
+// TestVariableGlobDoesNotAllocate: a resource and a condition value with
+// policy variables and wildcards are substituted on the stack and matched
+// by arn.MatchPieces without allocating.
+func TestVariableGlobDoesNotAllocate(t *testing.T) {
+	s := &PolicySet{Identity: []*Policy{compilePolicy(t, "identity", `{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "connect:*",
+		"Resource": "arn:aws:connect:*:*:instance/*/agent/*",
+		"Condition": {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::${aws:PrincipalAccount}:user/*${aws:username}*", "aws:ResourceTag/Department": "*${aws:PrincipalTag/Department}*"}}}}`)}}
+	r := benchRequest(t, "connect:DescribeUser")
+	if d := s.Decide(r); d != Allow {
+		t.Fatalf("Decide = %s, want Allow", d)
+	}
+	if allocs := testing.AllocsPerRun(100, func() { s.Decide(r) }); allocs != 0 {
+		t.Errorf("Decide with variables in globs allocates %v times, want 0", allocs)
+	}
+}
+
 // TestFailSafeRulesDoNotAllocate checks the paths of the fail-safe rules:
 // an unresolvable Resource variable, a short ARN pattern, a Deny with
 // NotPrincipal for a principal with a boundary, and a service-linked

@@ -17,7 +17,6 @@ type tmplTok struct {
 	id     keyID  // the key, interned
 	def    string
 	hasDef bool
-	vi     uint8 // the variable's position among the template's variables
 }
 
 // template is a compiled policy value that may contain policy variables
@@ -29,7 +28,6 @@ type template struct {
 	hasVar bool
 	glob   bool        // "*" and "?" in plain text are wildcards
 	pieces []arn.Piece // the tokens as pieces, when there are no variables
-	nvars  int         // the number of variable tokens
 	// kind and lit select a fast way to match an ARN field.
 	kind      fieldKind
 	lit, lit2 string
@@ -67,11 +65,16 @@ func (t *template) classify() {
 		t.kind, t.lit = fieldExact, p[0].Text
 	case len(p) == 2 && p[0].Kind == arn.PieceText && p[1].Kind == arn.PieceStar:
 		t.kind, t.lit = fieldPrefix, p[0].Text
-	case len(p) == 2 && p[0].Kind == arn.PieceStar && p[1].Kind == arn.PieceText:
+	// The byte-wise shortcuts after a star hold for text that begins a
+	// character; text beginning with a UTF-8 continuation byte (invalid
+	// in a policy, but possible) goes to arn.MatchPieces, whose star
+	// consumes whole characters.
+	case len(p) == 2 && p[0].Kind == arn.PieceStar && p[1].Kind == arn.PieceText && utf8.RuneStart(p[1].Text[0]):
 		t.kind, t.lit = fieldSuffix, p[1].Text
-	case len(p) == 3 && p[0].Kind == arn.PieceText && p[1].Kind == arn.PieceStar && p[2].Kind == arn.PieceText:
+	case len(p) == 3 && p[0].Kind == arn.PieceText && p[1].Kind == arn.PieceStar && p[2].Kind == arn.PieceText && utf8.RuneStart(p[2].Text[0]):
 		t.kind, t.lit, t.lit2 = fieldPrefixSuffix, p[0].Text, p[2].Text
-	case len(p) == 4 && p[0].Kind == arn.PieceText && p[1].Kind == arn.PieceStar && p[2].Kind == arn.PieceText && p[3].Kind == arn.PieceStar:
+	case len(p) == 4 && p[0].Kind == arn.PieceText && p[1].Kind == arn.PieceStar && p[2].Kind == arn.PieceText && p[3].Kind == arn.PieceStar &&
+		utf8.RuneStart(p[2].Text[0]):
 		t.kind, t.lit, t.lit2 = fieldPrefixContains, p[0].Text, p[2].Text
 	default:
 		t.kind = fieldGlob
@@ -147,9 +150,8 @@ func compileTemplate(s string, vars, glob bool) (template, error) {
 // addVar appends a policy variable token.
 func (t *template) addVar(sg policy.Segment) {
 	k := strings.ToLower(sg.Text)
-	t.toks = append(t.toks, tmplTok{isVar: true, key: k, id: internKey(k), def: sg.Default, hasDef: sg.HasDefault, vi: uint8(min(t.nvars, 255))})
+	t.toks = append(t.toks, tmplTok{isVar: true, key: k, id: internKey(k), def: sg.Default, hasDef: sg.HasDefault})
 	t.hasVar = true
-	t.nvars++
 }
 
 // resolve returns the template's pieces with variables substituted from
@@ -195,93 +197,17 @@ func (t *template) matchVars(ctx *Context, s string, fold bool) bool {
 	if !t.glob {
 		return t.equalVars(ctx, s, fold)
 	}
-	if t.nvars > maxFastVars {
-		var buf [maxStackPieces]arn.Piece
-		p, ok := t.resolve(ctx, buf[:])
-		return ok && arn.MatchPieces(p, s, fold)
-	}
-	var vals [maxFastVars]string
-	for i := range t.toks {
-		tk := &t.toks[i]
-		if !tk.isVar {
-			continue
-		}
-		v, ok := ctx.single(tk.id)
-		if !ok {
-			if !tk.hasDef {
-				return false // effectively null: matches nothing
-			}
-			v = tk.def
-		}
-		vals[tk.vi] = v
-	}
-	return globToks(t.toks, &vals, s, fold)
+	// The substituted pieces are built on the stack and matched by
+	// arn.MatchPieces, the project's one glob implementation.
+	var buf [maxGlobPieces]arn.Piece
+	p, ok := t.resolve(ctx, buf[:])
+	return ok && arn.MatchPieces(p, s, fold)
 }
 
-// maxFastVars is how many variables one template may have for globToks;
-// templates with more resolve into pieces first.
-const maxFastVars = 4
-
-// globToks is arn.MatchPieces over a template's tokens, a variable token
-// standing for the text vals[vi] (substituted text matches literally). It
-// spares building the substituted pieces. See arn.MatchPieces for the
-// algorithm.
-func globToks(p []tmplTok, vals *[maxFastVars]string, s string, fold bool) bool {
-	pi, si := 0, 0
-	starPi, starSi := -1, 0
-	for {
-		if pi < len(p) {
-			tk := &p[pi]
-			switch tk.piece.Kind {
-			case arn.PieceStar:
-				if pi == len(p)-1 {
-					return true // a trailing star matches the rest
-				}
-				starPi, starSi = pi, si
-				pi++
-				continue
-			case arn.PieceOne:
-				if si < len(s) {
-					_, n := utf8.DecodeRuneInString(s[si:])
-					si += n
-					pi++
-					continue
-				}
-			default:
-				text := tk.piece.Text
-				if tk.isVar {
-					text = vals[tk.vi]
-				}
-				if len(s)-si >= len(text) && (fold && arn.EqualFoldASCII(s[si:si+len(text)], text) || !fold && s[si:si+len(text)] == text) {
-					si += len(text)
-					pi++
-					continue
-				}
-			}
-		} else if si == len(s) {
-			return true
-		}
-		if starPi < 0 || starSi >= len(s) {
-			return false
-		}
-		_, n := utf8.DecodeRuneInString(s[starSi:])
-		starSi += n
-		// When text follows the star, skip straight to its next
-		// occurrence: no earlier position can match it.
-		if next := &p[starPi+1]; next.piece.Kind == arn.PieceText && !fold {
-			text := next.piece.Text
-			if next.isVar {
-				text = vals[next.vi]
-			}
-			i := strings.Index(s[starSi:], text)
-			if i < 0 {
-				return false
-			}
-			starSi += i
-		}
-		pi, si = starPi+1, starSi
-	}
-}
+// maxGlobPieces is how many pieces a template with variables may have
+// for matchVars to resolve it without allocating (a policy value with
+// more than 64 wildcards and variables is matched all the same).
+const maxGlobPieces = 64
 
 // equalVars reports whether s equals the wildcard-free template with its
 // variables substituted, comparing piece by piece without building the

@@ -237,3 +237,17 @@ func (h *handler) authEntity(ctx context.Context, c *call, action string, k stor
 func protectedRole(name string) error {
 	return unmodifiable("Cannot perform the operation on the protected role '%s' - this role is only modifiable by AWS", name)
 }
+
+// serviceRolePath is the path prefix IAM reserves for service-linked
+// roles (CreateServiceLinkedRole); no other role, user or group may use it.
+const serviceRolePath = "/aws-service-role/"
+
+// reservedPath returns IAM's InvalidInput error when p, the path of a
+// role, user or group being created or moved by a caller, is under the
+// service-linked role prefix.
+func reservedPath(p string) error {
+	if strings.HasPrefix(p, serviceRolePath) {
+		return invalidInput("Path prefix '%s' can only be used for AWS Service linked Roles", serviceRolePath)
+	}
+	return nil
+}

@@ -74,6 +74,11 @@ func (h *handler) putInline(ctx context.Context, c *call, k store.EntityKind, wo
 	if e.serviceLinked {
 		return nil, protectedRole(e.name)
 	}
+	// One document over the entity's whole inline quota is refused before
+	// it is parsed; the total is checked in the transaction below.
+	if limit := maxInlineSize[k]; policySize(doc) > limit {
+		return nil, limitExceeded("Maximum policy size of %d bytes exceeded for %s %s", limit, kindWord(k), e.name)
+	}
 	if err := h.checkPolicy(inlineDoc, doc); err != nil {
 		return nil, err
 	}

@@ -24,6 +24,9 @@ func (h *handler) createGroup(ctx context.Context, c *call) (any, error) {
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}
+	if err := reservedPath(p); err != nil {
+		return nil, err
+	}
 	g := store.Group{AccountID: c.acct, ID: NewUniqueID("AGPA"), Path: p, Name: groupName,
 		ARN: entityARN(c.acct, "group", p, groupName), Created: h.Now().UTC()}
 	if err := h.authorize(ctx, c, "iam:CreateGroup", g.ARN, nil); err != nil {
@@ -118,6 +121,9 @@ func (h *handler) updateGroup(ctx context.Context, c *call) (any, error) {
 	newName := optName(c, "NewGroupName", 128)
 	newPath := path(c, "NewPath", "")
 	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	if err := reservedPath(newPath); err != nil {
 		return nil, err
 	}
 	if _, err := h.authEntity(ctx, c, "iam:UpdateGroup", store.KindGroup, groupName, nil); err != nil {

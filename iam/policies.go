@@ -51,10 +51,12 @@ func (h *handler) createPolicy(ctx context.Context, c *call) (any, error) {
 			return nil, err
 		}
 	}
-	if err := h.checkPolicy(managedDoc, doc); err != nil {
+	// The size quota comes before parsing: a document over it is never
+	// parsed.
+	if err := checkManagedSize(doc); err != nil {
 		return nil, err
 	}
-	if err := checkManagedSize(doc); err != nil {
+	if err := h.checkPolicy(managedDoc, doc); err != nil {
 		return nil, err
 	}
 	err := h.Store.Update(ctx, func(tx store.Tx) error {
@@ -288,10 +290,12 @@ func (h *handler) createPolicyVersion(ctx context.Context, c *call) (any, error)
 	if err := h.customerPolicy(ctx, c, "iam:CreatePolicyVersion", arn); err != nil {
 		return nil, err
 	}
-	if err := h.checkPolicy(managedDoc, doc); err != nil {
+	// The size quota comes before parsing: a document over it is never
+	// parsed.
+	if err := checkManagedSize(doc); err != nil {
 		return nil, err
 	}
-	if err := checkManagedSize(doc); err != nil {
+	if err := h.checkPolicy(managedDoc, doc); err != nil {
 		return nil, err
 	}
 	var v store.PolicyVersion

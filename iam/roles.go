@@ -41,6 +41,9 @@ func (h *handler) createRole(ctx context.Context, c *call) (any, error) {
 	if c.tagErr != nil {
 		return nil, c.tagErr
 	}
+	if err := reservedPath(p); err != nil {
+		return nil, err
+	}
 	if !hasDur {
 		maxDur = minSessionSeconds
 	}
@@ -50,10 +53,12 @@ func (h *handler) createRole(ctx context.Context, c *call) (any, error) {
 	if err := h.authCreate(ctx, c, "Role", r.ARN, kv, tags); err != nil {
 		return nil, err
 	}
-	if err := h.checkPolicy(trustDoc, trust); err != nil {
+	// The size quota comes before parsing: a document over it is never
+	// parsed.
+	if err := checkTrustSize(trust); err != nil {
 		return nil, err
 	}
-	if err := checkTrustSize(trust); err != nil {
+	if err := h.checkPolicy(trustDoc, trust); err != nil {
 		return nil, err
 	}
 	err := h.createEntity(ctx, c, store.EntityRef{Kind: store.KindRole, Name: roleName}, pb, tags, func(tx store.Tx) error {
@@ -198,10 +203,12 @@ func (h *handler) updateAssumeRolePolicy(ctx context.Context, c *call) (any, err
 	if e.serviceLinked {
 		return nil, protectedRole(e.name)
 	}
-	if err := h.checkPolicy(trustDoc, trust); err != nil {
+	// The size quota comes before parsing: a document over it is never
+	// parsed.
+	if err := checkTrustSize(trust); err != nil {
 		return nil, err
 	}
-	if err := checkTrustSize(trust); err != nil {
+	if err := h.checkPolicy(trustDoc, trust); err != nil {
 		return nil, err
 	}
 	return nil, h.Store.Update(ctx, func(tx store.Tx) error {

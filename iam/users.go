@@ -30,6 +30,9 @@ func (h *handler) createUser(ctx context.Context, c *call) (any, error) {
 	if c.tagErr != nil {
 		return nil, c.tagErr
 	}
+	if err := reservedPath(p); err != nil {
+		return nil, err
+	}
 	u := store.User{AccountID: c.acct, ID: NewUniqueID("AIDA"), Path: p, Name: userName,
 		ARN: entityARN(c.acct, "user", p, userName), PermissionsBoundaryARN: pb, Created: h.Now().UTC()}
 	if err := h.authCreate(ctx, c, "User", u.ARN, kv, tags); err != nil {
@@ -198,6 +201,9 @@ func (h *handler) updateUser(ctx context.Context, c *call) (any, error) {
 	newName := optName(c, "NewUserName", 64)
 	newPath := path(c, "NewPath", "")
 	if err := c.p.Err(); err != nil {
+		return nil, err
+	}
+	if err := reservedPath(newPath); err != nil {
 		return nil, err
 	}
 	if _, err := h.authEntity(ctx, c, "iam:UpdateUser", store.KindUser, userName, nil); err != nil {

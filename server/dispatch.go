@@ -189,6 +189,28 @@ func (e *errTooLarge) Error() string {
 	return fmt.Sprintf("Request body is larger than the limit of %d bytes; send a smaller request.", e.limit)
 }
 
+// codeIncompleteBody is AWS's error code for a body shorter than its
+// Content-Length.
+const codeIncompleteBody = "IncompleteBody"
+
+// errIncomplete is the protocol-neutral error of a request body that
+// could not be read to its end; writeError maps it to 400 IncompleteBody.
+type errIncomplete struct {
+	declared int64 // Content-Length, -1 when unknown (chunked)
+	read     int
+	err      error
+}
+
+func (e *errIncomplete) Error() string {
+	if e.declared >= 0 {
+		return fmt.Sprintf("The request body ended after %d of the %d bytes its Content-Length declares (%v); send the whole body or a correct Content-Length.",
+			e.read, e.declared, e.err)
+	}
+	return fmt.Sprintf("The request body could not be read after %d bytes (%v); send a complete, well-formed body.", e.read, e.err)
+}
+
+func (e *errIncomplete) Unwrap() error { return e.err }
+
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	limit := s.cfg.MaxBodyBytes
 	if r.ContentLength > limit {
@@ -200,7 +222,10 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	case errors.As(err, &mbe):
 		return nil, &errTooLarge{limit}
 	case err != nil:
-		return nil, fmt.Errorf("reading the request body: %w", err)
+		// Reading the body fails only on the client's side of the
+		// connection: a body shorter than its Content-Length (the
+		// connection closed early) or a malformed chunked encoding.
+		return nil, &errIncomplete{declared: r.ContentLength, read: len(body), err: err}
 	}
 	return body, nil
 }
@@ -331,9 +356,10 @@ func (s *Server) writeError(w http.ResponseWriter, c *call, err error) {
 		qe  *awsquery.Error
 		je  *restjson.Error
 		big *errTooLarge
+		inc *errIncomplete
 	)
 	isSigv4 := errors.As(err, &se)
-	if isSigv4 && se.Kind == sigv4.KindInternal || !isSigv4 && !errors.As(err, &qe) && !errors.As(err, &je) && !errors.As(err, &big) {
+	if isSigv4 && se.Kind == sigv4.KindInternal || !isSigv4 && !errors.As(err, &qe) && !errors.As(err, &je) && !errors.As(err, &big) && !errors.As(err, &inc) {
 		s.log.LogAttrs(context.Background(), slog.LevelError, "internal failure", slog.String("request_id", c.id),
 			slog.String("service", c.service), slog.String("operation", c.operation), slog.String("error", err.Error()))
 	}
@@ -344,6 +370,8 @@ func (s *Server) writeError(w http.ResponseWriter, c *call, err error) {
 		case qe != nil:
 		case big != nil:
 			qe = &awsquery.Error{Code: "RequestEntityTooLarge", Message: big.Error(), Status: http.StatusRequestEntityTooLarge}
+		case inc != nil:
+			qe = &awsquery.Error{Code: codeIncompleteBody, Message: inc.Error(), Status: http.StatusBadRequest}
 		default:
 			qe = &awsquery.Error{Code: "InternalFailure", Message: msgInternal, Status: http.StatusInternalServerError}
 		}
@@ -357,6 +385,8 @@ func (s *Server) writeError(w http.ResponseWriter, c *call, err error) {
 	case je != nil:
 	case big != nil:
 		je = &restjson.Error{Code: "RequestEntityTooLargeException", Message: big.Error(), Status: http.StatusRequestEntityTooLarge}
+	case inc != nil:
+		je = &restjson.Error{Code: codeIncompleteBody, Message: inc.Error(), Status: http.StatusBadRequest}
 	default:
 		je = &restjson.Error{Code: "InternalFailure", Message: msgInternal, Status: http.StatusInternalServerError}
 	}

@@ -37,7 +37,11 @@
 //     aws:PrincipalTag/KEY. "roleArn" (optional, sessions only) is the ARN
 //     of the session's role with its path, which the session ARN lacks; a
 //     role (or a session with roleArn) under /aws-service-role/ is a
-//     service-linked role, which SCPs do not affect.
+//     service-linked role, which SCPs do not affect. "federated"
+//     (optional) is the identity provider of a web-identity or SAML caller
+//     (an oidc-provider or saml-provider ARN, or a name such as
+//     "cognito-identity.amazonaws.com"), which Principal {"Federated": ...}
+//     names; "canonicalUser" (optional) the caller's S3 canonical user ID.
 //   - action (required): "service:ActionName".
 //   - resource (optional, default "*"): the resource ARN, or "*".
 //   - resourceAccount (optional): the 12-digit account that owns the
@@ -54,6 +58,9 @@
 //     ARN has a region, aws:RequestedRegion.
 //   - identityPolicies, sessionPolicies (optional): arrays of policies.
 //   - permissionsBoundary, resourcePolicy (optional): a policy or null.
+//     A role trust policy (every statement with a Principal and none with
+//     a Resource) is accepted as the resourcePolicy: it is the role's
+//     resource-based policy.
 //   - serviceControlPolicies, resourceControlPolicies (optional): arrays of
 //     levels of the organization path (root, OUs, account), each an array
 //     of policies. Every level must allow. A missing or empty outer array
@@ -287,14 +294,14 @@ func (b *builder) principal(v *jsonpos.Value) (eval.Principal, error) {
 	if v.Kind != jsonpos.Object {
 		return eval.Principal{}, at(v.Span, "\"principal\" must be an object such as {\"arn\": \"arn:aws:iam::111122223333:user/alice\"}; found %s", v.Kind)
 	}
-	valid := []string{"arn", "tags", "roleArn"}
+	valid := []string{"arn", "tags", "roleArn", "federated", "canonicalUser"}
 	for _, m := range v.Members {
 		if !contains(valid, m.Key) {
 			msg := fmt.Sprintf("unknown principal field %q", m.Key)
 			if s := suggest.Best(m.Key, valid); s != "" {
 				msg += fmt.Sprintf(": did you mean %q?", s)
 			}
-			return eval.Principal{}, at(m.KeySpan, "%s (the valid fields are arn, tags, roleArn)", msg)
+			return eval.Principal{}, at(m.KeySpan, "%s (the valid fields are arn, tags, roleArn, federated, canonicalUser)", msg)
 		}
 	}
 	av := v.Lookup("arn")
@@ -314,6 +321,17 @@ func (b *builder) principal(v *jsonpos.Value) (eval.Principal, error) {
 		}
 		if err := p.SetRoleARN(rv.Str); err != nil {
 			return eval.Principal{}, wrapAt(rv.Span, err, "%v", err)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{{"federated", &p.Federated}, {"canonicalUser", &p.CanonicalUser}} {
+		if fv := v.Lookup(f.name); fv != nil {
+			if fv.Kind != jsonpos.String || fv.Str == "" {
+				return eval.Principal{}, at(fv.Span, "\"principal.%s\" must be a non-empty string; found %s", f.name, fv.Kind)
+			}
+			*f.dst = fv.Str
 		}
 	}
 	if tv := v.Lookup("tags"); tv != nil {
@@ -391,7 +409,14 @@ func (b *builder) policy(v *jsonpos.Value, name string, typ eval.PolicyType) (*e
 	}
 	if err == nil {
 		var cp *eval.Policy
-		if cp, err = eval.Compile(p, eval.WithName(name), eval.WithType(typ), eval.WithKeyTypes(b.cat.KeyTypeName)); err == nil {
+		opts := []eval.Option{eval.WithName(name), eval.WithType(typ), eval.WithKeyTypes(b.cat.KeyTypeName)}
+		if typ == eval.Resource && isTrustPolicy(p) {
+			// A role trust policy is the role's resource-based policy:
+			// its statements have no Resource.
+			opts = opts[:1:1]
+			opts = append(opts, eval.WithKeyTypes(b.cat.KeyTypeName))
+		}
+		if cp, err = eval.Compile(p, opts...); err == nil {
 			return cp, nil
 		}
 	}
@@ -500,6 +525,21 @@ func isAccountID(s string) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isTrustPolicy reports whether p has the shape of a role trust policy:
+// statements, every one with a Principal or NotPrincipal and none with a
+// Resource or NotResource.
+func isTrustPolicy(p *policy.Policy) bool {
+	if len(p.Statements) == 0 {
+		return false
+	}
+	for _, st := range p.Statements {
+		if st.Resource != nil || st.Principal == nil {
 			return false
 		}
 	}

@@ -133,6 +133,12 @@ func TestInputs(t *testing.T) {
 			"identityPolicies": [{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"aws:username": "alice"}}}}]}`, "ImplicitDeny"},
 		{"current time defaults to now", `{"principal": {"arn": "arn:aws:iam::111122223333:user/alice"}, "action": "connect:DescribeUser",
 			"identityPolicies": [{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTime": "2026-11-22T10:00:01Z"}, "NumericEquals": {"aws:EpochTime": "1795341600"}}}}]}`, "Allow"},
+		{"web-identity caller and a role trust policy", `{"principal": {"arn": "anonymous", "federated": "arn:aws:iam::111122223333:oidc-provider/idp"}, "action": "sts:AssumeRoleWithWebIdentity", "resource": "arn:aws:iam::111122223333:role/r",
+			"resourcePolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/idp"}, "Action": "sts:AssumeRoleWithWebIdentity"}]}}`, "Allow"},
+		{"another provider", `{"principal": {"arn": "anonymous", "federated": "graph.facebook.com"}, "action": "sts:AssumeRoleWithWebIdentity", "resource": "arn:aws:iam::111122223333:role/r",
+			"resourcePolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/idp"}, "Action": "sts:AssumeRoleWithWebIdentity"}]}}`, "ImplicitDeny"},
+		{"canonical user", `{"principal": {"arn": "anonymous", "canonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}, "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k",
+			"resourcePolicy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}}`, "Allow"},
 		{"federated user needs session policy", `{"principal": {"arn": "arn:aws:sts::111122223333:federated-user/bob"}, "action": "connect:DescribeUser", "identityPolicies": [` + allowDescribe + `]}`, "ImplicitDeny"},
 	}
 	for _, tt := range tests {

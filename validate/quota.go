@@ -72,3 +72,12 @@ func (c *checker) checkSize() {
 	}
 	c.report(q.code, path{}, sp, "The policy has "+itoa(n)+" characters "+ws+", more than the "+itoa(q.limit)+" allowed for "+q.what+". Split it or use wildcards for related actions.")
 }
+
+// SizeQuota returns the size quota of the validator's policy type, in
+// characters (counting whitespace or not, as PolicySize takes it), and
+// whether the type has one. Callers that accept documents from the
+// network use it to refuse a document far over its quota before parsing.
+func (v *Validator) SizeQuota() (limit int, countWhitespace, ok bool) {
+	q, ok := v.quotaFor()
+	return q.limit, q.whitespace, ok
+}

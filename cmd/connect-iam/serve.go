@@ -63,6 +63,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	data := fl.String("data", app.DefaultDataDir, "data `directory` (created with mode 0700)")
 	logFormat := fl.String("log-format", "text", "log format: text or json")
 	logLevel := fl.String("log-level", "info", "log level: debug, info, warn or error")
+	fullCheck := fl.Bool("full-check", false, "run SQLite's full integrity_check on the database at start (default: quick_check)")
 	shutdown := fl.Duration("shutdown-timeout", 30*time.Second, "how long in-flight requests may run after SIGINT/SIGTERM")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, serveUsage)
@@ -98,7 +99,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		logger.Warn("listening on a non-loopback address: the endpoint is reachable from the network over plain HTTP; "+
 			"put a TLS-terminating proxy in front of it or use --addr 127.0.0.1:PORT", "addr", *addr)
 	}
-	a, err := app.New(ctx, app.Config{Addr: *addr, DataDir: *data, Logger: logger, Getenv: getenv, ShutdownTimeout: *shutdown})
+	a, err := app.New(ctx, app.Config{Addr: *addr, DataDir: *data, Logger: logger, Getenv: getenv, ShutdownTimeout: *shutdown, FullCheck: *fullCheck})
 	if err != nil {
 		return fail(1, "%v", err)
 	}

@@ -35,6 +35,38 @@ usage errors or unreadable input.
 Flags:
 `
 
+// defaultValidateMaxBytes is the default of validate --max-bytes: 1 MiB,
+// 20 times the largest policy quota AWS has.
+const defaultValidateMaxBytes = 1 << 20
+
+// readPolicyFile reads a policy file ("-" for stdin), refusing one larger
+// than max bytes before reading it whole.
+func readPolicyFile(name string, stdin io.Reader, max int64) ([]byte, error) {
+	what := name
+	var r io.Reader = stdin
+	if name == "-" {
+		what = "standard input"
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > max {
+			return nil, fmt.Errorf("%s is %d bytes, larger than the limit of %d bytes for a policy; pass --max-bytes N to validate it anyway", name, fi.Size(), max)
+		}
+		r = f
+	}
+	src, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if int64(len(src)) > max {
+		return nil, fmt.Errorf("%s is larger than the limit of %d bytes for a policy; pass --max-bytes N to validate it anyway", what, max)
+	}
+	return src, nil
+}
+
 func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fl.SetOutput(stderr)
@@ -42,6 +74,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	resourceType := fl.String("resource-type", "", "for --policy-type resource: the resource the policy is attached to, such as AWS::S3::Bucket")
 	format := fl.String("format", "text", "output format: text, json or sarif")
 	failOn := fl.String("fail-on", "error", "exit 1 when a finding is at least this severe: error, security-warning, warning, suggestion or none")
+	maxBytes := fl.Int64("max-bytes", defaultValidateMaxBytes, "refuse a policy file larger than this many `bytes` (every policy type's quota is far below the default)")
 	legacySCP := fl.Bool("legacy-scp", false, "for --policy-type scp: apply the SCP grammar restrictions AWS lifted in 2025")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, validateUsage)
@@ -111,12 +144,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	counts := map[validate.FindingType]int{}
 	failed := false
 	for _, name := range files {
-		var src []byte
-		if name == "-" {
-			src, err = io.ReadAll(stdin)
-		} else {
-			src, err = os.ReadFile(name)
-		}
+		src, err := readPolicyFile(name, stdin, *maxBytes)
 		if err != nil {
 			out.Close()
 			fmt.Fprintf(stderr, "connect-iam validate: %v\n", err)

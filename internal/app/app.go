@@ -64,6 +64,9 @@ type Config struct {
 	// ShutdownTimeout bounds the wait for in-flight requests; zero means
 	// the server's default (30 s).
 	ShutdownTimeout time.Duration
+	// FullCheck runs SQLite's full integrity_check on the database at
+	// start instead of quick_check.
+	FullCheck bool
 }
 
 // App is a configured server with its store, ready to serve.
@@ -93,6 +96,10 @@ type recorderKey struct{}
 // database, for the server and for the commands that work on the data
 // directory directly. The caller closes the store.
 func OpenData(ctx context.Context, dir string) (store.Store, *secretbox.Box, error) {
+	return openData(ctx, dir, sqlite.Options{})
+}
+
+func openData(ctx context.Context, dir string, opt sqlite.Options) (store.Store, *secretbox.Box, error) {
 	if dir == "" {
 		dir = DefaultDataDir
 	}
@@ -101,12 +108,16 @@ func OpenData(ctx context.Context, dir string) (store.Store, *secretbox.Box, err
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, fmt.Errorf("data directory %s: %w", dir, err)
 	}
-	box, err := secretbox.LoadOrCreate(dir)
-	if err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("data directory %s: %w", dir, err)
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(dir, DatabaseFile))
+	st, err := sqlite.OpenOptions(ctx, filepath.Join(dir, DatabaseFile), opt)
 	if err != nil {
+		return nil, nil, err
+	}
+	box, err := openKey(ctx, dir, st)
+	if err != nil {
+		st.Close()
 		return nil, nil, err
 	}
 	return st, box, nil
@@ -145,7 +156,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	st, box, err := OpenData(ctx, cfg.DataDir)
+	st, box, err := openData(ctx, cfg.DataDir, sqlite.Options{FullCheck: cfg.FullCheck})
 	if err != nil {
 		return nil, err
 	}

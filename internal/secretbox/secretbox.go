@@ -161,38 +161,68 @@ func LoadOrCreate(dir string) (*Box, error) {
 // is then linked into place, so that a crash never leaves a partial key and
 // two processes starting together agree on one key.
 func create(dir, path string) error {
+	_, err := createKey(dir, path)
+	return err
+}
+
+// Create writes a new random master key to path (mode 0600) and returns
+// its Box. It refuses, with an error wrapping fs.ErrExist, to replace a
+// file that exists: a key is never written over another one.
+func Create(path string) (*Box, error) {
+	dir := filepath.Dir(path)
+	if _, err := os.Lstat(path); err == nil {
+		return nil, fmt.Errorf("secretbox: master key %s: %w; move it away first if it is really not needed", path, fs.ErrExist)
+	}
+	key, err := createKey(dir, path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Lstat(path); err != nil {
+		return nil, fmt.Errorf("secretbox: install master key %s: %w", path, err)
+	}
+	b, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if want, _ := New(key); want.KeyID() != b.KeyID() {
+		return nil, fmt.Errorf("secretbox: master key %s: %w (another process wrote it at the same time)", path, fs.ErrExist)
+	}
+	return b, nil
+}
+
+func createKey(dir, path string) ([]byte, error) {
 	key := make([]byte, KeySize)
 	if _, err := rand.Read(key); err != nil {
-		return fmt.Errorf("secretbox: generate master key: %w", err)
+		return nil, fmt.Errorf("secretbox: generate master key: %w", err)
 	}
 	tmp, err := os.CreateTemp(dir, ".master.key-*")
 	if err != nil {
-		return fmt.Errorf("secretbox: create master key: %w", err)
+		return nil, fmt.Errorf("secretbox: create master key: %w", err)
 	}
 	defer os.Remove(tmp.Name())
 	if err := tmp.Chmod(0o600); err != nil {
 		tmp.Close()
-		return fmt.Errorf("secretbox: create master key: %w", err)
+		return nil, fmt.Errorf("secretbox: create master key: %w", err)
 	}
 	if _, err := tmp.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
 		tmp.Close()
-		return fmt.Errorf("secretbox: write master key: %w", err)
+		return nil, fmt.Errorf("secretbox: write master key: %w", err)
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("secretbox: write master key: %w", err)
+		return nil, fmt.Errorf("secretbox: write master key: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("secretbox: write master key: %w", err)
+		return nil, fmt.Errorf("secretbox: write master key: %w", err)
 	}
 	if err := os.Link(tmp.Name(), path); err != nil && !errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("secretbox: install master key %s: %w", path, err)
+		return nil, fmt.Errorf("secretbox: install master key %s: %w", path, err)
 	}
 	if d, err := os.Open(dir); err == nil {
 		d.Sync() // make the new directory entry durable; best effort
 		d.Close()
 	}
-	return nil
+	return key, nil
 }
 
 // Load returns the Box for the master key file at path: 64 hexadecimal
@@ -219,4 +249,36 @@ func Load(path string) (*Box, error) {
 			"restore it from a backup: secrets sealed with it cannot be opened otherwise", path, 2*KeySize, len(data))
 	}
 	return New(key)
+}
+
+// checkPlain is what a key check value seals.
+const checkPlain = "connect-iam master key check"
+
+// CheckValue returns a new key check value: a constant sealed under the
+// box's key, which a database stores beside the secrets it seals so that
+// a missing or different master key is detected when it is opened, not
+// at the first signed request.
+func (b *Box) CheckValue() []byte { return b.Seal([]byte(checkPlain), []byte(checkPlain)) }
+
+// Verify reports whether check, a value returned by CheckValue, was made
+// with the box's key. The error wraps ErrWrongKey for another key, and
+// ErrMalformed or ErrAuthentication for a damaged value.
+func (b *Box) Verify(check []byte) error {
+	pt, err := b.Open(check, []byte(checkPlain))
+	if err != nil {
+		return err
+	}
+	if string(pt) != checkPlain {
+		return fmt.Errorf("%w: the key check value holds unexpected content", ErrAuthentication)
+	}
+	return nil
+}
+
+// SealedKeyID returns the hexadecimal ID of the key that sealed a value,
+// which identifies the key to restore without opening the value.
+func SealedKeyID(sealed []byte) (string, error) {
+	if len(sealed) < Overhead || sealed[0] != version {
+		return "", fmt.Errorf("%w: not a version %d sealed value of at least %d bytes", ErrMalformed, version, Overhead)
+	}
+	return hex.EncodeToString(sealed[1:header]), nil
 }

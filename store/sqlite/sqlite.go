@@ -136,7 +136,16 @@ func dsn(file string, write bool) string {
 // A new database file is created readable and writable by its owner only
 // (mode 0600); SQLite gives its -wal and -shm files the same mode. An
 // existing file keeps its mode.
+//
+// Before it migrates, Open runs PRAGMA quick_check and refuses a damaged
+// database with a *CorruptError; OpenOptions can run the full
+// integrity_check instead.
 func Open(ctx context.Context, path string) (*Store, error) {
+	return OpenOptions(ctx, path, Options{})
+}
+
+// OpenOptions is Open with options.
+func OpenOptions(ctx context.Context, path string, opt Options) (*Store, error) {
 	if path == "" {
 		return nil, fmt.Errorf("sqlite: empty database path: pass the file to open, e.g. DIR/connect-iam.db")
 	}
@@ -154,6 +163,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	writer.SetConnMaxIdleTime(0)
 	writer.SetConnMaxLifetime(0)
 	s := &Store{path: path, writer: writer, wlock: make(chan struct{}, 1)}
+	if err := check(ctx, writer, path, opt.FullCheck); err != nil {
+		writer.Close()
+		return nil, err
+	}
 	if err := s.migrate(ctx); err != nil {
 		writer.Close()
 		return nil, err

@@ -79,7 +79,7 @@ func TestMigrations(t *testing.T) {
 	}{
 		{"fresh", func(t *testing.T) {}, ""},
 		{"reopen", func(t *testing.T) {}, ""},
-		{"newer schema", func(t *testing.T) { setUserVersion(t, path, SchemaVersion()+1) }, "has schema version 2, newer than version 1"},
+		{"newer schema", func(t *testing.T) { setUserVersion(t, path, SchemaVersion()+1) }, fmt.Sprintf("has schema version %d, newer than version %d", SchemaVersion()+1, SchemaVersion())},
 		{"not a database", func(t *testing.T) {
 			path = filepath.Join(t.TempDir(), "garbage")
 			if err := os.WriteFile(path, []byte(strings.Repeat("not sqlite ", 100)), 0o600); err != nil {
@@ -95,8 +95,8 @@ func TestMigrations(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Open: %v", err)
 				}
-				if v := pragma(t, s, "user_version"); v != "1" {
-					t.Errorf("user_version = %s, want 1", v)
+				if v := pragma(t, s, "user_version"); v != strconv.Itoa(SchemaVersion()) {
+					t.Errorf("user_version = %s, want %d", v, SchemaVersion())
 				}
 				s.Close()
 				return
