@@ -264,6 +264,11 @@ func (e *Engine) context(req *Request, p *eval.Principal, now time.Time) *eval.C
 	}
 	if s := req.Caller.Session; s != nil {
 		c.SetDefault("aws:MultiFactorAuthPresent", strconv.FormatBool(s.MFAAuthenticated))
+		if s.MFAAuthenticated {
+			// Seconds since the MFA authentication that issued the
+			// session; absent without MFA, as in AWS.
+			c.SetDefault("aws:MultiFactorAuthAge", strconv.FormatInt(max(0, int64(now.Sub(s.Created)/time.Second)), 10))
+		}
 		c.SetDefault("aws:TokenIssueTime", s.Created.UTC().Format(time.RFC3339))
 		if s.SourceIdentity != "" {
 			c.SetDefault("aws:SourceIdentity", s.SourceIdentity)

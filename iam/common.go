@@ -11,13 +11,18 @@ import (
 
 // Parameter patterns of the IAM API model.
 var (
-	reName      = regexp.MustCompile(`[\w+=,.@-]+`)
-	rePath      = regexp.MustCompile(`(/)|(/[!-~]+/)`)
-	reARN       = regexp.MustCompile(`arn:[^:]*:[^:]*:[^:]*:[^:]*:.+`)
-	reVersionID = regexp.MustCompile(`v[1-9][0-9]*(\.[A-Za-z0-9-]*)?`)
-	reTagKey    = regexp.MustCompile(`[\p{L}\p{Z}\p{N}_.:/=+\-@]+`)
-	reTagValue  = regexp.MustCompile(`[\p{L}\p{Z}\p{N}_.:/=+\-@]*`)
-	reMarker    = regexp.MustCompile(`[\x{0020}-\x{00FF}]+`)
+	reName = regexp.MustCompile(`[\w+=,.@-]+`)
+	rePath = regexp.MustCompile(`(/)|(/[!-~]+/)`)
+	// rePathPrefix is pathPrefixType: "/TestPath" is a valid prefix.
+	rePathPrefix = regexp.MustCompile(`/[\x{21}-\x{7F}]*`)
+	// rePolicyPath is policyPathType, the PathPrefix of ListPolicies and
+	// of the ListAttached*Policies operations.
+	rePolicyPath = regexp.MustCompile(`((/[A-Za-z0-9.,+@=_-]+)*)/`)
+	reARN        = regexp.MustCompile(`arn:[^:]*:[^:]*:[^:]*:[^:]*:.+`)
+	reVersionID  = regexp.MustCompile(`v[1-9][0-9]*(\.[A-Za-z0-9-]*)?`)
+	reTagKey     = regexp.MustCompile(`[\p{L}\p{Z}\p{N}_.:/=+\-@]+`)
+	reTagValue   = regexp.MustCompile(`[\p{L}\p{Z}\p{N}_.:/=+\-@]*`)
+	reMarker     = regexp.MustCompile(`[\x{0020}-\x{00FF}]+`)
 )
 
 // name reads a required entity name parameter (UserName, GroupName,
@@ -45,6 +50,14 @@ func path(c *call, param, def string) string {
 		return v
 	}
 	return def
+}
+
+// pathPrefix reads an optional PathPrefix parameter matching re (the
+// model's pathPrefixType or policyPathType); "" when absent.
+func pathPrefix(c *call, re *regexp.Regexp) string {
+	c.p.Length("PathPrefix", 1, 512)
+	c.p.Pattern("PathPrefix", re)
+	return c.p.String("PathPrefix")
 }
 
 // arnParam reads a required ARN parameter.
@@ -89,6 +102,7 @@ func tagsParam(c *call, kv map[string][]string) []store.Tag {
 		c.p.Length(vp, 0, 256)
 		c.p.Pattern(vp, reTagValue)
 		if seen[strings.ToLower(k)] {
+			c.tagErr = invalidInput("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
 			continue
 		}
 		seen[strings.ToLower(k)] = true

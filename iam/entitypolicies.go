@@ -8,7 +8,6 @@ import (
 
 	"github.com/connect-iam/connect-iam/server/awsquery"
 	"github.com/connect-iam/connect-iam/store"
-	"github.com/connect-iam/connect-iam/validate"
 )
 
 // maxAttachedPolicies is IAM's default quota of managed policies attached
@@ -80,7 +79,7 @@ func (h *handler) putInline(ctx context.Context, c *call, k store.EntityKind, wo
 	if limit := maxInlineSize[k]; policySize(doc) > limit {
 		return nil, limitExceeded("Maximum policy size of %d bytes exceeded for %s %s", limit, kindWord(k), e.name)
 	}
-	if err := h.checkPolicy(validate.IdentityPolicy, doc); err != nil {
+	if err := h.checkPolicy(inlineDoc, doc); err != nil {
 		return nil, err
 	}
 	return nil, h.Store.Update(ctx, func(tx store.Tx) error {
@@ -261,7 +260,7 @@ func (h *handler) attach(ctx context.Context, c *call, k store.EntityKind, word,
 
 func (h *handler) listAttached(ctx context.Context, c *call, k store.EntityKind, word, param string, maxLen int) (any, error) {
 	owner := name(c, param, maxLen)
-	prefix := path(c, "PathPrefix", "")
+	prefix := pathPrefix(c, rePolicyPath)
 	opt := pageOpts(c)
 	if err := c.p.Err(); err != nil {
 		return nil, err

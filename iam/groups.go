@@ -84,7 +84,7 @@ func (h *handler) getGroup(ctx context.Context, c *call) (any, error) {
 }
 
 func (h *handler) listGroups(ctx context.Context, c *call) (any, error) {
-	prefix := path(c, "PathPrefix", "")
+	prefix := pathPrefix(c, rePathPrefix)
 	opt := pageOpts(c)
 	if err := c.p.Err(); err != nil {
 		return nil, err

@@ -11,9 +11,14 @@
 // aws:RequestTag/KEY and aws:TagKeys for the tags a request sets,
 // aws:ResourceTag/KEY from the stored tags of the user or role acted on,
 // iam:PermissionsBoundary, iam:PolicyARN and iam:AWSServiceName where IAM
-// sets them. Policy documents are validated on write with the policy
-// validator: an ERROR finding is a MalformedPolicyDocument error carrying
-// the finding's line, column and message.
+// sets them. Policy documents are checked on write with IAM's own rules
+// (grammar.go), not the Access Analyzer lint: IAM accepts actions of
+// services it does not know and rejects, with its MalformedPolicyDocument
+// messages, what it rejects ("Action": [], a managed policy without
+// Version, ...). Trust policies are also checked by the validator, whose
+// ERROR findings carry their line and column. Tags are checked as IAM
+// checks them, duplicate keys (regardless of case) included; PathPrefix
+// follows the model's patterns.
 //
 // The AWS managed policies connect-iam knows (every policy whose name
 // contains "Connect" and the common job-function policies such as
@@ -84,6 +89,9 @@ type call struct {
 	caller *authz.Caller
 	acct   string
 	p      *awsquery.Request
+	// tagErr is IAM's error for the Tags parameter beyond the model's
+	// constraints (duplicate keys), reported after those.
+	tagErr error
 }
 
 // operations maps every IAM action this package serves to its handler.
@@ -244,7 +252,7 @@ func (h *handler) authorize(ctx context.Context, c *call, action, resource strin
 // storedDespiteError are the Access Analyzer ERROR codes that judge what a
 // policy means rather than its grammar: IAM stores such a policy (AWS's own
 // managed policies have UNSUPPORTED_ACTION_FOR_CONDITION_KEY findings), so
-// they are not a MalformedPolicyDocument here.
+// they are not a MalformedPolicyDocument of a trust policy here.
 var storedDespiteError = map[string]bool{
 	"UNSUPPORTED_ACTION_FOR_CONDITION_KEY": true,
 	"MISSING_ACTION_FOR_CONDITION_KEY":     true,
@@ -255,11 +263,19 @@ var storedDespiteError = map[string]bool{
 	"INVALID_KMS_KEY_VALUE":                true,
 }
 
-// checkPolicy validates a policy document of type t and returns
-// MalformedPolicyDocument with the first ERROR finding of the policy's
-// grammar (see storedDespiteError).
-func (h *handler) checkPolicy(t validate.PolicyType, doc string) error {
-	for _, f := range h.Validate(t, doc) {
+// checkPolicy checks a policy document stored as kind with IAM's own
+// rules (grammar.go) and returns MalformedPolicyDocument with IAM's
+// message. Trust policies are then also checked by the validator for
+// what IAM requires of them beyond the grammar (a principal, sts
+// actions), with the finding's line and column.
+func (h *handler) checkPolicy(kind docKind, doc string) error {
+	if msg := checkGrammar(kind, doc); msg != "" {
+		return malformedPolicy(msg)
+	}
+	if kind != trustDoc {
+		return nil
+	}
+	for _, f := range h.Validate(validate.RoleTrustPolicy, doc) {
 		if f.FindingType != validate.Error || storedDespiteError[f.IssueCode] {
 			continue
 		}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/connect-iam/connect-iam/server/awsquery"
 	"github.com/connect-iam/connect-iam/store"
-	"github.com/connect-iam/connect-iam/validate"
 )
 
 func init() {
@@ -39,6 +38,9 @@ func (h *handler) createPolicy(ctx context.Context, c *call) (any, error) {
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}
+	if c.tagErr != nil {
+		return nil, c.tagErr
+	}
 	pol := store.Policy{AccountID: c.acct, ID: NewUniqueID("ANPA"), Path: p, Name: policyName,
 		ARN: entityARN(c.acct, "policy", p, policyName), Description: desc, Created: h.Now().UTC()}
 	if err := h.authorize(ctx, c, "iam:CreatePolicy", pol.ARN, kv); err != nil {
@@ -54,7 +56,7 @@ func (h *handler) createPolicy(ctx context.Context, c *call) (any, error) {
 	if err := checkManagedSize(doc); err != nil {
 		return nil, err
 	}
-	if err := h.checkPolicy(validate.IdentityPolicy, doc); err != nil {
+	if err := h.checkPolicy(managedDoc, doc); err != nil {
 		return nil, err
 	}
 	err := h.Store.Update(ctx, func(tx store.Tx) error {
@@ -162,7 +164,7 @@ func (h *handler) listPolicies(ctx context.Context, c *call) (any, error) {
 		scope = "All"
 	}
 	onlyAttached, _ := c.p.Bool("OnlyAttached")
-	prefix := path(c, "PathPrefix", "")
+	prefix := pathPrefix(c, rePolicyPath)
 	opt := pageOpts(c)
 	if err := c.p.Err(); err != nil {
 		return nil, err
@@ -293,7 +295,7 @@ func (h *handler) createPolicyVersion(ctx context.Context, c *call) (any, error)
 	if err := checkManagedSize(doc); err != nil {
 		return nil, err
 	}
-	if err := h.checkPolicy(validate.IdentityPolicy, doc); err != nil {
+	if err := h.checkPolicy(managedDoc, doc); err != nil {
 		return nil, err
 	}
 	var v store.PolicyVersion

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/connect-iam/connect-iam/store"
-	"github.com/connect-iam/connect-iam/validate"
 )
 
 func init() {
@@ -39,6 +38,9 @@ func (h *handler) createRole(ctx context.Context, c *call) (any, error) {
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}
+	if c.tagErr != nil {
+		return nil, c.tagErr
+	}
 	if err := reservedPath(p); err != nil {
 		return nil, err
 	}
@@ -56,7 +58,7 @@ func (h *handler) createRole(ctx context.Context, c *call) (any, error) {
 	if err := checkTrustSize(trust); err != nil {
 		return nil, err
 	}
-	if err := h.checkPolicy(validate.RoleTrustPolicy, trust); err != nil {
+	if err := h.checkPolicy(trustDoc, trust); err != nil {
 		return nil, err
 	}
 	err := h.createEntity(ctx, c, store.EntityRef{Kind: store.KindRole, Name: roleName}, pb, tags, func(tx store.Tx) error {
@@ -94,7 +96,7 @@ func (h *handler) getRole(ctx context.Context, c *call) (any, error) {
 }
 
 func (h *handler) listRoles(ctx context.Context, c *call) (any, error) {
-	prefix := path(c, "PathPrefix", "")
+	prefix := pathPrefix(c, rePathPrefix)
 	opt := pageOpts(c)
 	if err := c.p.Err(); err != nil {
 		return nil, err
@@ -206,7 +208,7 @@ func (h *handler) updateAssumeRolePolicy(ctx context.Context, c *call) (any, err
 	if err := checkTrustSize(trust); err != nil {
 		return nil, err
 	}
-	if err := h.checkPolicy(validate.RoleTrustPolicy, trust); err != nil {
+	if err := h.checkPolicy(trustDoc, trust); err != nil {
 		return nil, err
 	}
 	return nil, h.Store.Update(ctx, func(tx store.Tx) error {

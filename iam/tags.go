@@ -77,6 +77,9 @@ func (h *handler) tag(ctx context.Context, c *call, k store.EntityKind, word str
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}
+	if c.tagErr != nil {
+		return nil, c.tagErr
+	}
 	ref, err := h.tagTarget(ctx, c, k, "iam:Tag"+word, kv)
 	if err != nil {
 		return nil, err

@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 )
 
-// TestTags covers Tag/Untag/List for users, roles and customer managed
-// policies, and the tag limit.
+// TestTags covers Tag/Untag/List for users, roles, customer managed
+// policies and virtual MFA devices, and the tag limit.
 func TestTags(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
@@ -19,6 +19,8 @@ func TestTags(t *testing.T) {
 	must(c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("u")}))(t)
 	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(fixture(t, "trust-ec2.json"))}))(t)
 	p := must(c.CreatePolicy(ctx, &awsiam.CreatePolicyInput{PolicyName: aws.String("p"), PolicyDocument: aws.String(fixture(t, "s3-read.json"))}))(t)
+	dev := must(c.CreateVirtualMFADevice(ctx, &awsiam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("d")}))(t)
+	serial := dev.VirtualMFADevice.SerialNumber
 	tag := func(k, v string) types.Tag { return types.Tag{Key: aws.String(k), Value: aws.String(v)} }
 	tests := []struct {
 		kind  string
@@ -69,6 +71,22 @@ func TestTags(t *testing.T) {
 			},
 			func() ([]types.Tag, error) {
 				out, err := c.ListPolicyTags(ctx, &awsiam.ListPolicyTagsInput{PolicyArn: p.Policy.Arn})
+				if err != nil {
+					return nil, err
+				}
+				return out.Tags, nil
+			}},
+		{"mfa device",
+			func(tags []types.Tag) error {
+				_, err := c.TagMFADevice(ctx, &awsiam.TagMFADeviceInput{SerialNumber: serial, Tags: tags})
+				return err
+			},
+			func(keys []string) error {
+				_, err := c.UntagMFADevice(ctx, &awsiam.UntagMFADeviceInput{SerialNumber: serial, TagKeys: keys})
+				return err
+			},
+			func() ([]types.Tag, error) {
+				out, err := c.ListMFADeviceTags(ctx, &awsiam.ListMFADeviceTagsInput{SerialNumber: serial})
 				if err != nil {
 					return nil, err
 				}

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/connect-iam/connect-iam/authz"
+	"github.com/connect-iam/connect-iam/internal/mfa"
 	"github.com/connect-iam/connect-iam/server/awsquery"
 	"github.com/connect-iam/connect-iam/store"
 )
@@ -25,6 +26,9 @@ func (h *handler) createUser(ctx context.Context, c *call) (any, error) {
 	tags := tagsParam(c, kv)
 	if err := c.p.Err(); err != nil {
 		return nil, err
+	}
+	if c.tagErr != nil {
+		return nil, c.tagErr
 	}
 	if err := reservedPath(p); err != nil {
 		return nil, err
@@ -164,7 +168,7 @@ func notFound(err error, k store.EntityKind, name string) error {
 }
 
 func (h *handler) listUsers(ctx context.Context, c *call) (any, error) {
-	prefix := path(c, "PathPrefix", "")
+	prefix := pathPrefix(c, rePathPrefix)
 	opt := pageOpts(c)
 	if err := c.p.Err(); err != nil {
 		return nil, err
@@ -223,6 +227,20 @@ func (h *handler) updateUser(ctx context.Context, c *call) (any, error) {
 			}
 			return err
 		}
+		if newName == "" {
+			return nil
+		}
+		// The user's MFA devices follow the rename.
+		devs, err := h.userDevices(tx, c.acct, userName)
+		if err != nil {
+			return err
+		}
+		for _, d := range devs {
+			d.UserName = u.Name
+			if _, err := mfa.Save(tx, h.Box, d); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 }
@@ -236,7 +254,23 @@ func (h *handler) deleteUser(ctx context.Context, c *call) (any, error) {
 		return nil, err
 	}
 	return nil, h.Store.Update(ctx, func(tx store.Tx) error {
-		err := tx.DeleteUser(c.acct, userName)
+		devs, err := h.userDevices(tx, c.acct, userName)
+		if err != nil {
+			return err
+		}
+		if len(devs) > 0 {
+			return deleteConflict("Cannot delete entity, must delete MFA device first.")
+		}
+		if u, err := tx.GetUser(c.acct, userName); err == nil {
+			has, err := hasLoginProfile(tx, c.acct, u.ID)
+			if err != nil {
+				return err
+			}
+			if has {
+				return deleteConflict("Cannot delete entity, must delete login profile first.")
+			}
+		}
+		err = tx.DeleteUser(c.acct, userName)
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			return deleteConflict("Cannot delete entity, must %s first.", userDependents(tx, c.acct, userName))

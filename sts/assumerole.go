@@ -60,7 +60,8 @@ func (s *Service) assumeRole(ctx context.Context, call *server.QueryCall) (any, 
 	if c.Kind == authz.FederatedUserCaller {
 		return nil, accessDenied("Cannot call AssumeRole with federated user credentials: credentials from GetFederationToken can call only GetCallerIdentity in STS.")
 	}
-	if err := checkMFA(p); err != nil {
+	mfaOK, err := s.verifyMFA(ctx, p, c)
+	if err != nil {
 		return nil, err
 	}
 	denied := func() error {
@@ -160,6 +161,11 @@ func (s *Service) assumeRole(ctx context.Context, call *server.QueryCall) (any, 
 		return nil, err
 	}
 	reqCtx := map[string][]string{"sts:RoleSessionName": {sessionName}}
+	if mfaOK {
+		// The trust policy sees the MFA of this request, authenticated now.
+		reqCtx["aws:MultiFactorAuthPresent"] = []string{"true"}
+		reqCtx["aws:MultiFactorAuthAge"] = []string{"0"}
+	}
 	if hasExternalID {
 		reqCtx["sts:ExternalId"] = []string{externalID}
 	}
@@ -201,6 +207,7 @@ func (s *Service) assumeRole(ctx context.Context, call *server.QueryCall) (any, 
 		TransitiveTagKeys: append(inheritedKeys, transitive...),
 		SourceIdentity:    sourceIdentity,
 		ChainDepth:        chainDepth,
+		MFAAuthenticated:  mfaOK || (c.Session != nil && c.Session.MFAAuthenticated),
 		Created:           now,
 		Expiration:        exp,
 	}

@@ -21,9 +21,14 @@
 //
 // Choices where AWS leaves room or the server has less than AWS:
 //
-//   - The server keeps no MFA devices, so a request with SerialNumber and
-//     TokenCode fails with AccessDenied ("MultiFactorAuthentication
-//     failed"), and sessions never have aws:MultiFactorAuthPresent true.
+//   - GetSessionToken and AssumeRole with SerialNumber and TokenCode check
+//     the code against the calling IAM user's virtual MFA device
+//     (internal/mfa) and accept each code once; the sessions they issue
+//     carry aws:MultiFactorAuthPresent true and aws:MultiFactorAuthAge.
+//     A role session assumed with credentials that were issued with MFA
+//     is MFA-authenticated too; its aws:MultiFactorAuthAge counts from its
+//     own issue time, not from the first session's.
+//   - SerialNumber without TokenCode, or the reverse, is a ValidationError.
 //   - The packed size of session policies and tags is the length of the
 //     compacted inline policy, the managed policy ARNs and the tag keys and
 //     values, as a percentage of 2048 characters; above 100 % the call fails
@@ -58,6 +63,7 @@ import (
 	"github.com/connect-iam/connect-iam/authz"
 	"github.com/connect-iam/connect-iam/catalog"
 	"github.com/connect-iam/connect-iam/eval"
+	"github.com/connect-iam/connect-iam/internal/mfa"
 	"github.com/connect-iam/connect-iam/internal/secretbox"
 	"github.com/connect-iam/connect-iam/policy"
 	"github.com/connect-iam/connect-iam/server"
@@ -382,14 +388,68 @@ func duration(p *awsquery.Request, def time.Duration) time.Duration {
 	return time.Duration(n) * time.Second
 }
 
-// checkMFA rejects MFA parameters: the server keeps no MFA devices.
-func checkMFA(p *awsquery.Request) error {
-	_, hasSerial := p.Lookup("SerialNumber")
-	_, hasCode := p.Lookup("TokenCode")
-	if hasSerial || hasCode {
-		return accessDenied("MultiFactorAuthentication failed, unable to validate MFA code. This server keeps no MFA devices: omit SerialNumber and TokenCode.")
+// MFA errors, in AWS's words.
+const (
+	mfaUnableMessage  = "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user."
+	mfaInvalidMessage = "MultiFactorAuthentication failed with invalid MFA one time pass code. "
+)
+
+// verifyMFA checks SerialNumber and TokenCode, when the request has them,
+// against the virtual MFA device of the calling IAM user, and consumes the
+// code's time step so that it is accepted once. It reports whether the
+// request authenticated with MFA.
+func (s *Service) verifyMFA(ctx context.Context, p *awsquery.Request, c *authz.Caller) (bool, error) {
+	serial, hasSerial := p.Lookup("SerialNumber")
+	code, hasCode := p.Lookup("TokenCode")
+	switch {
+	case !hasSerial && !hasCode:
+		return false, nil
+	case !hasCode:
+		return false, validationError("TokenCode is required with SerialNumber: pass the current six-digit code of the MFA device.")
+	case !hasSerial:
+		return false, validationError("SerialNumber is required with TokenCode: pass the ARN of the MFA device (ListMFADevices lists them).")
 	}
-	return nil
+	userName := ""
+	if c.Kind == authz.UserCaller || c.Kind == authz.SessionTokenCaller {
+		userName = c.UserName
+	}
+	if userName == "" {
+		// Only IAM users have virtual MFA devices here: the root user's
+		// devices are managed in the console, which connect-iam does not
+		// have.
+		return false, accessDenied(mfaUnableMessage)
+	}
+	now := s.now()
+	var verr error
+	err := s.d.Store.Update(ctx, func(tx store.Tx) error {
+		d, err := mfa.Get(tx, s.d.Box, c.AccountID, serial)
+		if errors.Is(err, store.ErrNotFound) {
+			verr = accessDenied(mfaUnableMessage)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch err := d.Verify(code, userName, now); {
+		case errors.Is(err, mfa.ErrNotAssigned):
+			verr = accessDenied(mfaUnableMessage)
+			return nil
+		case errors.Is(err, mfa.ErrInvalidCode):
+			verr = accessDenied(mfaInvalidMessage)
+			return nil
+		case err != nil:
+			return err
+		}
+		_, err = mfa.Save(tx, s.d.Box, d)
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	if verr != nil {
+		return false, verr
+	}
+	return true, nil
 }
 
 func mfaParams(p *awsquery.Request) {

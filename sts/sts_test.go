@@ -373,7 +373,7 @@ func TestAssumeRole(t *testing.T) {
 				Tags:              []ststypes.Tag{{Key: aws.String("team"), Value: aws.String("red")}},
 				TransitiveTagKeys: []string{"project"}},
 			code: "InvalidParameterValue", msg: "project"},
-		{name: "MFA is not available", client: alice,
+		{name: "MFA device that does not exist", client: alice,
 			in: &awssts.AssumeRoleInput{RoleArn: aws.String(named), RoleSessionName: aws.String("s1"),
 				SerialNumber: aws.String("arn:aws:iam::" + acct + ":mfa/alice"), TokenCode: aws.String("123456")},
 			code: "AccessDenied", msg: "MultiFactorAuthentication failed"},

@@ -120,7 +120,8 @@ func (s *Service) getSessionToken(ctx context.Context, call *server.QueryCall) (
 	if err := longTermOnly(c, "GetSessionToken"); err != nil {
 		return nil, err
 	}
-	if err := checkMFA(p); err != nil {
+	mfaOK, err := s.verifyMFA(ctx, p, c)
+	if err != nil {
 		return nil, err
 	}
 	if c.Kind == authz.RootCaller && dur > RootMaxSession {
@@ -134,14 +135,15 @@ func (s *Service) getSessionToken(ctx context.Context, call *server.QueryCall) (
 		name = c.AccountID
 	}
 	sess := store.Session{
-		AccountID:    c.AccountID,
-		Kind:         store.SessionUser,
-		PrincipalARN: c.ARN,
-		PrincipalID:  c.UserID,
-		SourceARN:    c.ARN,
-		SessionName:  name,
-		Created:      now,
-		Expiration:   exp,
+		AccountID:        c.AccountID,
+		Kind:             store.SessionUser,
+		PrincipalARN:     c.ARN,
+		PrincipalID:      c.UserID,
+		SourceARN:        c.ARN,
+		SessionName:      name,
+		MFAAuthenticated: mfaOK,
+		Created:          now,
+		Expiration:       exp,
 	}
 	if err := s.storeSession(ctx, cr, sess, nil); err != nil {
 		return nil, err
