@@ -44,8 +44,7 @@ func runMFA(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, mfaUsage)
-		return exitOK
+		args = []string{"code", "-h"} // the usage with code's flags
 	case "code":
 	default:
 		return usageErr("unknown subcommand %q: use code", args[0])
