@@ -42,20 +42,22 @@ func runMFA(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		return usageErr("missing subcommand: use code")
 	}
+	usageOut := stderr
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		args = []string{"code", "-h"} // the usage with code's flags
+		// Asked for: the usage with code's flags, on standard output.
+		args, usageOut = []string{"code", "-h"}, stdout
 	case "code":
 	default:
 		return usageErr("unknown subcommand %q: use code", args[0])
 	}
 	fl := flag.NewFlagSet("mfa code", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl.SetOutput(usageOut)
 	secret := fl.String("secret", "", "the device's Base32 `seed`; - reads it from standard input")
 	at := fl.String("at", "", "the `time` of the code, RFC 3339 (2026-01-02T15:04:05Z); empty means now")
 	count := fl.Int("count", 1, "the `number` of consecutive codes to print, from the step of --at")
 	fl.Usage = func() {
-		fmt.Fprint(stderr, mfaUsage)
+		fmt.Fprint(usageOut, mfaUsage)
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args[1:]); err != nil {
