@@ -7,7 +7,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -32,6 +35,9 @@ newest first (--oldest-first for the other order), at most --limit of
 them; when more match, stderr says so and gives the --next token that
 prints the following page (with the same filters).
 
+--follow prints new events as the server records them, oldest first,
+until interrupted: text lines, or one JSON record a line with --format json.
+
 Times (--since, --until) are RFC 3339 ("2026-01-02T15:04:05Z"), a date
 ("2026-01-02", UTC) or a duration before now ("1h", "30m").
 
@@ -39,10 +45,19 @@ Flags:
 `
 
 func runAudit(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	return auditAt(args, time.Now(), stdout, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return auditCtx(ctx, args, time.Now(), stdout, stderr)
 }
 
 func auditAt(args []string, now time.Time, stdout, stderr io.Writer) int {
+	return auditCtx(context.Background(), args, now, stdout, stderr)
+}
+
+// followPoll is how often audit --follow looks for new events.
+var followPoll = 500 * time.Millisecond
+
+func auditCtx(ctx context.Context, args []string, now time.Time, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("audit", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	data := fl.String("data", app.DefaultDataDir, "data `directory` of the server")
@@ -59,6 +74,7 @@ func auditAt(args []string, now time.Time, stdout, stderr io.Writer) int {
 	denied := fl.Bool("denied", false, "only events the authorizer denied (ExplicitDeny or ImplicitDeny)")
 	oldest := fl.Bool("oldest-first", false, "print the oldest events first")
 	next := fl.String("next", "", "continue after the previous page: the `token` the last run printed")
+	follow := fl.Bool("follow", false, "print events as they are recorded, oldest first, until interrupted (from --since, default now); JSON lines with --format json")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, auditUsage)
 		fl.PrintDefaults()
@@ -95,13 +111,21 @@ func auditAt(args []string, now time.Time, stdout, stderr io.Writer) int {
 	if *account != "" && !store.ValidAccountID(*account) {
 		return usageErr("--account %q: give a 12-digit account ID", *account)
 	}
-	ctx := context.Background()
+	if *follow && *next != "" {
+		return usageErr("--follow and --next: choose one")
+	}
 	st, _, err := app.OpenExisting(ctx, *data)
 	if err != nil {
 		fmt.Fprintf(stderr, "connect-iam audit: %v\n", err)
 		return 1
 	}
 	defer st.Close()
+	if *follow {
+		if q.Start.IsZero() {
+			q.Start = now
+		}
+		return followAudit(ctx, st, q, *format, stdout, stderr)
+	}
 	var events []store.Event
 	marker := *next
 	for len(events) < *limit {
@@ -144,6 +168,59 @@ func auditAt(args []string, now time.Time, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// followAudit prints the events matching q as they are recorded, oldest
+// first, until ctx ends: each poll reads the events at or after the last
+// printed time and skips those already printed.
+func followAudit(ctx context.Context, st store.Store, q store.EventQuery, format string, stdout, stderr io.Writer) int {
+	q.NewestFirst = false
+	seen := map[string]bool{} // events printed at q.Start
+	enc := json.NewEncoder(stdout)
+	for {
+		marker := ""
+		for {
+			var page []store.Event
+			err := st.View(ctx, func(tx store.ReadTx) error {
+				var err error
+				page, marker, err = tx.QueryEvents(q, store.ListOptions{Marker: marker, MaxItems: store.MaxMaxItems})
+				return err
+			})
+			if ctx.Err() != nil {
+				return exitOK
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "connect-iam audit: %v\n", err)
+				return 1
+			}
+			for _, e := range page {
+				if seen[e.EventID] {
+					continue
+				}
+				if e.Time.After(q.Start) {
+					q.Start, seen = e.Time, map[string]bool{}
+				}
+				seen[e.EventID] = true
+				if format == "json" {
+					if err := enc.Encode(recordOf(e)); err != nil {
+						fmt.Fprintf(stderr, "connect-iam audit: %v\n", err)
+						return 1
+					}
+					continue
+				}
+				fmt.Fprintf(stdout, "%s  %s  %s  %s  %s  %s  %s\n", e.Time.UTC().Format(time.RFC3339), e.Source, e.Name,
+					dash(e.PrincipalARN), dash(e.SourceIPAddress), dash(e.Decision), dash(e.ErrorCode))
+			}
+			if marker == "" {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return exitOK
+		case <-time.After(followPoll):
+		}
+	}
+}
+
 func dash(s string) string {
 	if s == "" {
 		return "-"
@@ -174,15 +251,7 @@ func writeAuditJSON(stdout, stderr io.Writer, events []store.Event, next string)
 		NextToken string        `json:"NextToken,omitempty"`
 	}{Records: make([]auditRecord, 0, len(events)), NextToken: next}
 	for _, e := range events {
-		params := e.RequestParameters
-		if len(params) == 0 {
-			params = json.RawMessage("null")
-		}
-		out.Records = append(out.Records, auditRecord{EventVersion: "1.08", EventID: e.EventID,
-			EventTime: e.Time.UTC().Format(time.RFC3339), EventSource: e.Source, EventName: e.Name,
-			RecipientAccount: e.AccountID, UserIdentity: e.UserIdentity, SourceIPAddress: e.SourceIPAddress,
-			UserAgent: e.UserAgent, RequestParameters: params, ErrorCode: e.ErrorCode, ErrorMessage: e.ErrorMessage,
-			Decision: e.Decision})
+		out.Records = append(out.Records, recordOf(e))
 	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
@@ -191,6 +260,19 @@ func writeAuditJSON(stdout, stderr io.Writer, events []store.Event, next string)
 		return 1
 	}
 	return exitOK
+}
+
+// recordOf returns e as CloudTrail spells it.
+func recordOf(e store.Event) auditRecord {
+	params := e.RequestParameters
+	if len(params) == 0 {
+		params = json.RawMessage("null")
+	}
+	return auditRecord{EventVersion: "1.08", EventID: e.EventID,
+		EventTime: e.Time.UTC().Format(time.RFC3339), EventSource: e.Source, EventName: e.Name,
+		RecipientAccount: e.AccountID, UserIdentity: e.UserIdentity, SourceIPAddress: e.SourceIPAddress,
+		UserAgent: e.UserAgent, RequestParameters: params, ErrorCode: e.ErrorCode, ErrorMessage: e.ErrorMessage,
+		Decision: e.Decision}
 }
 
 // parseAuditTime parses an RFC 3339 time, a date or a duration before now;

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -296,5 +297,95 @@ func TestAuditCommand(t *testing.T) {
 	}
 	if strings.Join(ids, ",") != "e3,e2,e1" {
 		t.Errorf("pages of one with --next: %v, want e3,e2,e1", ids)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for a writer and a reader.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestAuditFollow checks that audit --follow prints the events already
+// there from --since and then each new one once, oldest first, as JSON
+// lines, until interrupted.
+func TestAuditFollow(t *testing.T) {
+	old := followPoll
+	followPoll = 10 * time.Millisecond
+	t.Cleanup(func() { followPoll = old })
+	dir := filepath.Join(t.TempDir(), "data")
+	st, _, err := app.OpenData(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	t0 := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	appendEvents := func(evs ...store.Event) {
+		t.Helper()
+		if err := st.Update(context.Background(), func(tx store.Tx) error {
+			for _, e := range evs {
+				if _, err := tx.AppendEvent(e); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ev := func(id string, at time.Time, src string) store.Event {
+		return store.Event{EventID: id, Time: at, Source: src, Name: "CreateUser", AccountID: "123456789012"}
+	}
+	appendEvents(ev("before", t0.Add(-time.Hour), "iam.amazonaws.com"), ev("e1", t0, "iam.amazonaws.com"))
+	ctx, cancel := context.WithCancel(context.Background())
+	var out lockedBuffer
+	var errOut bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- auditCtx(ctx, []string{"--data", dir, "--follow", "--format", "json", "--since", t0.Format(time.RFC3339), "--source", "iam.amazonaws.com"},
+			t0, &out, &errOut)
+	}()
+	appendEvents(ev("e2", t0, "iam.amazonaws.com"), ev("other", t0.Add(time.Minute), "connect.amazonaws.com"))
+	appendEvents(ev("e3", t0.Add(2*time.Minute), "iam.amazonaws.com"))
+	var ids []string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		ids = ids[:0]
+		for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+			var r struct{ EventID string }
+			if json.Unmarshal([]byte(line), &r) == nil && r.EventID != "" {
+				ids = append(ids, r.EventID)
+			}
+		}
+		if len(ids) >= 3 {
+			break
+		}
+	}
+	time.Sleep(50 * time.Millisecond) // a few more polls: nothing is printed twice
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("exit %d; stderr %s", code, errOut.String())
+	}
+	ids = ids[:0]
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var r struct{ EventID string }
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("line %q is not a JSON record: %v", line, err)
+		}
+		ids = append(ids, r.EventID)
+	}
+	if want := []string{"e1", "e2", "e3"}; !slices.Equal(ids, want) {
+		t.Errorf("followed %v, want %v", ids, want)
 	}
 }
