@@ -59,5 +59,29 @@ for cli in "${clis[@]}"; do
   if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then fail "$name: the server still answers after the block"; fi
 done
 
+# boto3 (when the Python on PATH has it), with the block's own exports:
+# the block with its aws lines replaced by the same two calls in boto3, which
+# reads the credentials file and AWS_DEFAULT_REGION as the block sets them.
+if python3 -c 'import boto3' 2>/dev/null; then
+  work="$tmp/boto3"
+  mkdir -p "$work"
+  git -C "$repo" ls-files -z | (cd "$repo" && xargs -0 cp --parents -t "$work")
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  script="${block//127.0.0.1:8080/127.0.0.1:$port}"
+  script="${script//serve --data/serve --addr 127.0.0.1:$port --data}"
+  py="import boto3; ep='http://127.0.0.1:$port'; print(boto3.client('sts', endpoint_url=ep).get_caller_identity()['Arn']); print(boto3.client('iam', endpoint_url=ep).create_user(UserName='alice')['User']['UserName'])"
+  script=$(printf '%s\n' "$script" | awk -v py="$py" '/^aws / { if (!done) { print "python3 -c \"" py "\""; done=1 }; next } { print }')
+  out=$(cd "$work" && env -u AWS_PROFILE -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN \
+    -u AWS_ENDPOINT_URL -u AWS_REGION -u AWS_DEFAULT_REGION AWS_CONFIG_FILE=/dev/null \
+    bash -e -c "set -m; $script"$'\n'"wait" 2>&1) && rc=0 || rc=$?
+  if [ "$rc" -eq 0 ]; then pass "boto3: the block exits 0"; else fail "boto3: the block exited $rc:"$'\n'"$out"; fi
+  case "$out" in *":user/admin"*) pass "boto3: get_caller_identity names the administrator" ;;
+    *) fail "boto3: no administrator ARN:"$'\n'"$out" ;; esac
+  case "$out" in *$'\n'"alice"*) pass "boto3: create_user created alice" ;;
+    *) fail "boto3: alice not created:"$'\n'"$out" ;; esac
+else
+  echo "SKIP boto3: not importable by python3"
+fi
+
 if [ "$failures" -ne 0 ]; then echo "readme-server: $failures check(s) FAILED"; exit 1; fi
 echo "readme-server: all checks PASSED"
