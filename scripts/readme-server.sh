@@ -5,7 +5,9 @@
 # /usr/bin/aws). The only change is the port: 8080 becomes a free port, so
 # that concurrent runs do not collide. The block's commands must succeed
 # and print the administrator's ARN and the new user alice; afterwards the
-# server must have stopped (kill %1 ends the block).
+# server must have stopped (kill %1 ends the block). Then the same block with
+# its two aws lines replaced by the same calls in boto3 and in the JS SDK v3
+# (from npm), which read the credentials file and region the block exports.
 # Prints one PASS/FAIL line per check; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,6 +83,43 @@ if python3 -c 'import boto3' 2>/dev/null; then
     *) fail "boto3: alice not created:"$'\n'"$out" ;; esac
 else
   echo "SKIP boto3: not importable by python3"
+fi
+
+# The JS SDK v3 (installed from npm into the temporary directory), the same
+# way: it reads the credentials file and AWS_REGION as the block sets them.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  js="$tmp/jssdk"
+  mkdir -p "$js"
+  if (cd "$js" && npm init -y >/dev/null && npm install --no-audit --no-fund --silent @aws-sdk/client-sts@3 @aws-sdk/client-iam@3 >/dev/null 2>&1); then
+    work="$tmp/js"
+    mkdir -p "$work"
+    git -C "$repo" ls-files -z | (cd "$repo" && xargs -0 cp --parents -t "$work")
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    script="${block//127.0.0.1:8080/127.0.0.1:$port}"
+    script="${script//serve --data/serve --addr 127.0.0.1:$port --data}"
+    cat > "$js/calls.js" <<JS
+const { STSClient, GetCallerIdentityCommand } = require("@aws-sdk/client-sts");
+const { IAMClient, CreateUserCommand } = require("@aws-sdk/client-iam");
+(async () => {
+  const endpoint = "http://127.0.0.1:$port";
+  console.log((await new STSClient({ endpoint }).send(new GetCallerIdentityCommand({}))).Arn);
+  console.log((await new IAMClient({ endpoint }).send(new CreateUserCommand({ UserName: "alice" }))).User.UserName);
+})().catch((e) => { console.error(e); process.exit(1); });
+JS
+    script=$(printf '%s\n' "$script" | awk -v run="NODE_PATH=$js/node_modules node $js/calls.js" '/^aws / { if (!done) { print run; done=1 }; next } { print }')
+    out=$(cd "$work" && env -u AWS_PROFILE -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN \
+      -u AWS_ENDPOINT_URL -u AWS_REGION -u AWS_DEFAULT_REGION AWS_CONFIG_FILE=/dev/null \
+      bash -e -c "set -m; $script"$'\n'"wait" 2>&1) && rc=0 || rc=$?
+    if [ "$rc" -eq 0 ]; then pass "JS SDK v3: the block exits 0"; else fail "JS SDK v3: the block exited $rc:"$'\n'"$out"; fi
+    case "$out" in *":user/admin"*) pass "JS SDK v3: GetCallerIdentity names the administrator" ;;
+      *) fail "JS SDK v3: no administrator ARN:"$'\n'"$out" ;; esac
+    case "$out" in *$'\n'"alice"*) pass "JS SDK v3: CreateUser created alice" ;;
+      *) fail "JS SDK v3: alice not created:"$'\n'"$out" ;; esac
+  else
+    echo "SKIP JS SDK v3: npm install @aws-sdk/client-sts failed"
+  fi
+else
+  echo "SKIP JS SDK v3: node or npm not installed"
 fi
 
 if [ "$failures" -ne 0 ]; then echo "readme-server: $failures check(s) FAILED"; exit 1; fi
