@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/connect-iam/connect-iam/authz"
+	"github.com/connect-iam/connect-iam/internal/text"
 	"github.com/connect-iam/connect-iam/server/restjson"
 	"github.com/connect-iam/connect-iam/store"
 )
@@ -272,7 +273,7 @@ func (e *engine) byIDLabel(label string, depth int) *resource {
 type notFoundError struct{ noun, id string }
 
 func (e *notFoundError) Error() string {
-	return fmt.Sprintf("%s %s not found.", humanNoun(e.noun), e.id)
+	return fmt.Sprintf("%s %s not found; check the identifier and the resource it belongs to (a List operation lists them).", humanNoun(e.noun), e.id)
 }
 
 func humanNoun(noun string) string {
@@ -799,19 +800,9 @@ func (p *plan) notFoundCode() string {
 	return "ResourceNotFoundException"
 }
 
-// sentence turns a store error into a message: without the "store: "
-// prefix, capitalised, with a full stop.
-func sentence(err error) string {
-	s := strings.TrimPrefix(err.Error(), "store: ")
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
-}
+// sentence turns a store error into a message, without its "store: "
+// prefix.
+func sentence(err error) string { return text.Sentence(strings.TrimPrefix(err.Error(), "store: ")) }
 
 // modelError returns the error code with the status the model gives it.
 func (p *plan) modelError(code, msg string) *restjson.Error {

@@ -39,8 +39,6 @@ package connect
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -137,7 +135,7 @@ func register(srv *server.Server, d Deps, generic map[string]bool) *apiservice.S
 			return h.serve(ctx, rc, fn)
 		})
 	}
-	return apiservice.Register(srv, apiservice.Deps{Store: d.Store, Authorizer: d.Authorizer, Catalog: d.Catalog, Now: d.Now, NewID: newID},
+	return apiservice.Register(srv, apiservice.Deps{Store: d.Store, Authorizer: d.Authorizer, Catalog: d.Catalog, Now: d.Now, NewID: apiservice.NewUUID},
 		service(overrides))
 }
 
@@ -276,15 +274,6 @@ func (h *handler) authorizeTagOnCreate(ctx context.Context, c *call, arn string,
 	return h.authorize(ctx, c, "connect:TagResource", tagsContext("", tags), target{arn: arn})
 }
 
-// newID returns a new resource ID in Amazon Connect's format, a random
+// newID returns a new resource ID in these services' format, a random
 // (version 4) UUID.
-func newID() string {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err) // crypto/rand.Read does not fail on supported platforms
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	s := hex.EncodeToString(b[:])
-	return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
-}
+var newID = apiservice.NewUUID

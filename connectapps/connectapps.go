@@ -34,8 +34,6 @@ package connectapps
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -150,7 +148,7 @@ func Register(srv *server.Server, d Deps) []*apiservice.Served {
 	var out []*apiservice.Served
 	for _, s := range services {
 		h := &handler{Deps: d, svc: s}
-		out = append(out, apiservice.Register(srv, apiservice.Deps{Store: d.Store, Authorizer: d.Authorizer, Catalog: d.Catalog, Now: d.Now, NewID: newID},
+		out = append(out, apiservice.Register(srv, apiservice.Deps{Store: d.Store, Authorizer: d.Authorizer, Catalog: d.Catalog, Now: d.Now, NewID: apiservice.NewUUID},
 			s.generic(func(fn op) server.RESTHandler {
 				return server.RESTHandlerFunc(func(ctx context.Context, rc *server.RESTCall) (any, error) {
 					return h.serve(ctx, rc, fn)
@@ -493,18 +491,6 @@ func mustJSON(v any) json.RawMessage {
 	return b
 }
 
-// newID returns a random (version 4) UUID.
-func newID() string {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err) // crypto/rand.Read does not fail on supported platforms
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	s := hex.EncodeToString(b[:])
-	return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
-}
-
 // idOf returns the ID in an identifier that may be an ID or the ARN of
 // the resource (the last segment of its resource part).
 func idOf(identifier string) string {
@@ -541,3 +527,7 @@ func (h *handler) checkName(member, name string, max int, extra string) error {
 func init() {
 	services = []*service{appIntegrations, wisdom, campaigns, customerProfiles}
 }
+
+// newID returns a new resource ID in these services' format, a random
+// (version 4) UUID.
+var newID = apiservice.NewUUID
