@@ -166,6 +166,7 @@ type engine struct {
 	plans     []*plan
 	byName    map[string]*plan
 	resources map[string]*resource // by noun
+	nouns     []string             // the keys of resources, sorted
 }
 
 // build returns an engine per model of s. Routes an earlier model serves
@@ -200,6 +201,7 @@ func build(d Deps, s Service) []*engine {
 			}
 			routes[key] = name
 			p := &plan{e: e, model: m, op: op, in: m.Input(op), out: m.Output(op)}
+			p.path = p.pathLabels()
 			e.plans = append(e.plans, p)
 			e.byName[name] = p
 		}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/connect-iam/connect-iam/authz"
 	"github.com/connect-iam/connect-iam/store"
@@ -231,6 +232,35 @@ func (p *plan) arnConditionKeys(kv map[string][]string, arn string) {
 // arnValues matches arn against an ARN format and returns the values of
 // its placeholders, or nil when it does not match.
 func arnValues(format, arn string) map[string]string {
+	f := arnFormat(format)
+	if f.re == nil {
+		return nil
+	}
+	m := f.re.FindStringSubmatch(arn)
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(f.names))
+	for i, n := range f.names {
+		out[n] = m[i+1]
+	}
+	return out
+}
+
+// compiledFormat is an ARN format as a regular expression with a group per
+// placeholder.
+type compiledFormat struct {
+	re    *regexp.Regexp
+	names []string
+}
+
+var arnFormats sync.Map // format → compiledFormat
+
+// arnFormat compiles an ARN format once.
+func arnFormat(format string) compiledFormat {
+	if f, ok := arnFormats.Load(format); ok {
+		return f.(compiledFormat)
+	}
 	var b strings.Builder
 	var names []string
 	b.WriteString("^")
@@ -252,19 +282,10 @@ func arnValues(format, arn string) map[string]string {
 		s = s[i+j+1:]
 	}
 	b.WriteString("$")
-	re, err := regexp.Compile(b.String())
-	if err != nil {
-		return nil
-	}
-	m := re.FindStringSubmatch(arn)
-	if m == nil {
-		return nil
-	}
-	out := map[string]string{}
-	for i, n := range names {
-		out[n] = m[i+1]
-	}
-	return out
+	re, _ := regexp.Compile(b.String()) // QuoteMeta'd literals and groups: always compiles
+	f := compiledFormat{re: re, names: names}
+	arnFormats.Store(format, f)
+	return f
 }
 
 // authorize asks whether the caller may perform action on every target

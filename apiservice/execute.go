@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -256,12 +255,7 @@ func (e *engine) parentsExist(tx store.ReadTx, c *call, r *resource) error {
 // byIDLabel returns the resource identified by the member label that has
 // fewer than depth parents.
 func (e *engine) byIDLabel(label string, depth int) *resource {
-	var nouns []string
-	for n := range e.resources {
-		nouns = append(nouns, n)
-	}
-	sort.Strings(nouns)
-	for _, n := range nouns {
+	for _, n := range e.nouns {
 		r := e.resources[n]
 		if strings.EqualFold(r.idLabel, label) && len(r.parents) < depth {
 			return r

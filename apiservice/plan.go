@@ -1,6 +1,7 @@
 package apiservice
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/connect-iam/connect-iam/catalog"
@@ -52,8 +53,9 @@ type plan struct {
 	override server.RESTHandler
 	kind     kind
 	res      *resource
-	assoc    string // the association noun of Associate/Disassociate/List
-	action   string // "connect:DescribeQueue"
+	assoc    string   // the association noun of Associate/Disassociate/List
+	action   string   // "connect:DescribeQueue"
+	path     []string // the input members bound to the path, in path order
 	cat      *catalog.Action
 }
 
@@ -126,6 +128,10 @@ func (e *engine) findResources() {
 		}
 		e.resources[noun] = r
 	}
+	for n := range e.resources {
+		e.nouns = append(e.nouns, n)
+	}
+	sort.Strings(e.nouns)
 }
 
 // resourceType finds the catalog's resource type for a noun.
@@ -261,7 +267,10 @@ func singular(s string) string {
 }
 
 // labels returns the input members bound to the path, in path order.
-func (p *plan) labels() []string {
+func (p *plan) labels() []string { return p.path }
+
+// pathLabels computes labels, once per plan.
+func (p *plan) pathLabels() []string {
 	byWire := map[string]string{}
 	for n, m := range p.in.Members {
 		if m.Location == "uri" {
