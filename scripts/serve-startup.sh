@@ -17,7 +17,9 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 start() {
   local s e
   s=$(date +%s%N)
-  "$tmp/connect-iam" serve --addr "127.0.0.1:$port" --data "$1" 2>/dev/null &
+  # serve prints its URL on stdout (and logs on stderr): neither is part of
+  # the measurement.
+  "$tmp/connect-iam" serve --addr "127.0.0.1:$port" --data "$1" >/dev/null 2>&1 &
   pid=$!
   until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || { echo "serve exited; run it by hand to see why" >&2; exit 1; }

@@ -289,9 +289,16 @@ func (op *Operation) HasError(name string) bool {
 	return false
 }
 
+// entry is one embedded model, decoded once.
+type entry struct {
+	once sync.Once
+	m    *Model
+	err  error
+}
+
 var (
 	mu     sync.Mutex
-	loaded = map[string]*Model{}
+	loaded = map[string]*entry{}
 )
 
 // Names returns the names of the embedded models, sorted.
@@ -306,24 +313,41 @@ func Names() []string {
 }
 
 // Load returns the embedded model name, decoded once and shared: treat it
-// as read-only.
+// as read-only. Different models decode concurrently.
 func Load(name string) (*Model, error) {
 	mu.Lock()
-	defer mu.Unlock()
-	if m := loaded[name]; m != nil {
-		return m, nil
+	e := loaded[name]
+	if e == nil {
+		e = &entry{}
+		loaded[name] = e
 	}
-	b, err := data.ReadFile(path.Join("data", name+".json.gz"))
-	if err != nil {
-		return nil, fmt.Errorf("apimodel: no model %q; the models are %s", name, strings.Join(Names(), ", "))
+	mu.Unlock()
+	e.once.Do(func() {
+		b, err := data.ReadFile(path.Join("data", name+".json.gz"))
+		if err != nil {
+			e.err = fmt.Errorf("apimodel: no model %q; the models are %s", name, strings.Join(Names(), ", "))
+			return
+		}
+		m, err := Decode(bytes.NewReader(b))
+		if err != nil {
+			e.err = fmt.Errorf("apimodel: model %q: %w", name, err)
+			return
+		}
+		m.Name = name
+		e.m = m
+	})
+	return e.m, e.err
+}
+
+// Preload decodes the named models concurrently (each on its own
+// goroutine), so that a server that needs several starts sooner; errors
+// are reported by the Load that follows.
+func Preload(names ...string) {
+	var wg sync.WaitGroup
+	for _, n := range names {
+		wg.Go(func() { _, _ = Load(n) })
 	}
-	m, err := Decode(bytes.NewReader(b))
-	if err != nil {
-		return nil, fmt.Errorf("apimodel: model %q: %w", name, err)
-	}
-	m.Name = name
-	loaded[name] = m
-	return m, nil
+	wg.Wait()
 }
 
 // MustLoad is Load for the embedded models, which always decode; it

@@ -25,6 +25,7 @@ import (
 	"github.com/connect-iam/connect-iam/connect"
 	"github.com/connect-iam/connect-iam/connectapps"
 	"github.com/connect-iam/connect-iam/iam"
+	"github.com/connect-iam/connect-iam/internal/apimodel"
 	"github.com/connect-iam/connect-iam/internal/audit"
 	"github.com/connect-iam/connect-iam/internal/bootstrap"
 	"github.com/connect-iam/connect-iam/internal/secretbox"
@@ -266,6 +267,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	sts.Register(a.Server, sts.Deps{Store: ws, Box: box, Authorizer: a.authz, ManagedPolicy: iam.ManagedPolicy,
 		Catalog: cat, Now: cfg.Now})
 	accessanalyzer.Register(a.Server, accessanalyzer.Deps{Authorizer: a.authz, Catalog: validate.FromCatalog(cat)})
+	// The API models decode concurrently: most of the start-up time.
+	apimodel.Preload("connect", "appintegrations", "qconnect", "wisdom", "connectcampaigns", "connectcampaignsv2", "customer-profiles")
 	a.Served = append([]*apiservice.Served{connect.Register(a.Server, connect.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})},
 		connectapps.Register(a.Server, connectapps.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})...)
 	return a, nil
