@@ -80,16 +80,10 @@ func (h *handler) listAccessKeys(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var keys []store.AccessKey
-	err = h.Store.View(ctx, func(tx store.ReadTx) error {
-		var err error
-		keys, err = tx.ListAccessKeys(c.acct, e.name)
-		return notFound(err, store.KindUser, userName)
+	keys, next, err := viewPage(ctx, h.Store, opt, func(tx store.ReadTx) ([]store.AccessKey, error) {
+		keys, err := tx.ListAccessKeys(c.acct, e.name)
+		return keys, notFound(err, store.KindUser, userName)
 	})
-	if err != nil {
-		return nil, err
-	}
-	keys, next, err := pageSlice(keys, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -78,16 +78,9 @@ func (h *handler) getAccountAuthorizationDetails(ctx context.Context, c *call) (
 	if err := h.authorize(ctx, c, "iam:GetAccountAuthorizationDetails", "*", nil); err != nil {
 		return nil, err
 	}
-	var items []detailItem
-	err := h.Store.View(ctx, func(tx store.ReadTx) error {
-		var err error
-		items, err = h.collectDetails(tx, c.acct, want)
-		return err
+	items, next, err := viewPage(ctx, h.Store, opt, func(tx store.ReadTx) ([]detailItem, error) {
+		return h.collectDetails(tx, c.acct, want)
 	})
-	if err != nil {
-		return nil, err
-	}
-	items, next, err := pageSlice(items, opt)
 	if err != nil {
 		return nil, err
 	}

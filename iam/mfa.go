@@ -304,16 +304,9 @@ func (h *handler) listMFADevices(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var devs []mfa.Device
-	err = h.Store.View(ctx, func(tx store.ReadTx) error {
-		var err error
-		devs, err = mfa.ForUser(tx, h.Box, c.acct, u.name)
-		return err
+	devs, next, err := viewPage(ctx, h.Store, opt, func(tx store.ReadTx) ([]mfa.Device, error) {
+		return mfa.ForUser(tx, h.Box, c.acct, u.name)
 	})
-	if err != nil {
-		return nil, err
-	}
-	devs, next, err := pageSlice(devs, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -500,6 +500,21 @@ func (h *handler) listEntitiesForPolicy(ctx context.Context, c *call) (any, erro
 
 // pageSlice pages a list the store returns whole: the marker is the index
 // of the next item.
+// viewPage reads a whole list in one read transaction and returns the
+// page of it opt asks for, with the next page's marker.
+func viewPage[T any](ctx context.Context, st store.Store, opt store.ListOptions, read func(tx store.ReadTx) ([]T, error)) ([]T, string, error) {
+	var all []T
+	err := st.View(ctx, func(tx store.ReadTx) error {
+		var err error
+		all, err = read(tx)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return pageSlice(all, opt)
+}
+
 func pageSlice[T any](all []T, opt store.ListOptions) ([]T, string, error) {
 	start := 0
 	if opt.Marker != "" {

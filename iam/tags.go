@@ -122,16 +122,9 @@ func (h *handler) listTags(ctx context.Context, c *call, k store.EntityKind, wor
 	if err != nil {
 		return nil, err
 	}
-	var tags []store.Tag
-	err = h.Store.View(ctx, func(tx store.ReadTx) error {
-		var err error
-		tags, err = tx.ListTags(c.acct, ref)
-		return err
+	tags, next, err := viewPage(ctx, h.Store, opt, func(tx store.ReadTx) ([]store.Tag, error) {
+		return tx.ListTags(c.acct, ref)
 	})
-	if err != nil {
-		return nil, err
-	}
-	tags, next, err := pageSlice(tags, opt)
 	if err != nil {
 		return nil, err
 	}
