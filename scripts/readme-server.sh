@@ -36,22 +36,46 @@ for c in "$(command -v aws || true)" /usr/bin/aws; do
 done
 [ ${#clis[@]} -gt 0 ] || { echo "FAIL no aws CLI found; install awscli"; exit 1; }
 
-for cli in "${clis[@]}"; do
-  name="$("$cli" --version 2>&1 | cut -d' ' -f1)"
-  work="$tmp/${name//\//-}"
+# prepare NAME: a copy of the module root in $tmp/NAME (Go's build and module
+# caches stay the caller's; ./connect-iam-data lands in the copy), a free
+# port, and $script: the block on that port.
+prepare() {
+  work="$tmp/${1//\//-}"
   mkdir -p "$work/bin"
-  ln -s "$cli" "$work/bin/aws"
-  # Go's build cache and module cache stay the caller's; the block builds in
-  # a copy of the module root so that ./connect-iam-data lands in $work.
   git -C "$repo" ls-files -z | (cd "$repo" && xargs -0 cp --parents -t "$work")
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   script="${block//127.0.0.1:8080/127.0.0.1:$port}"
   script="${script//serve --data/serve --addr 127.0.0.1:$port --data}"
+}
+
+# replace_aws CMD: $script with its aws lines replaced by CMD (once).
+replace_aws() {
+  script=$(printf '%s\n' "$script" | awk -v cmd="$1" '/^aws / { if (!done) { print cmd; done=1 }; next } { print }')
+}
+
+# run_block NAME: runs $script in $work with none of the caller's AWS
+# settings, and checks that it exits 0; $out holds what it printed.
+run_block() {
   out=$(cd "$work" && env -u AWS_PROFILE -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN \
     -u AWS_ENDPOINT_URL -u AWS_REGION -u AWS_DEFAULT_REGION \
     PATH="$work/bin:$PATH" AWS_CONFIG_FILE=/dev/null AWS_PAGER="" \
     bash -e -c "set -m; $script"$'\n'"wait" 2>&1) && rc=0 || rc=$?
-  if [ "$rc" -eq 0 ]; then pass "$name: the block exits 0"; else fail "$name: the block exited $rc:"$'\n'"$out"; fi
+  if [ "$rc" -eq 0 ]; then pass "$1: the block exits 0"; else fail "$1: the block exited $rc:"$'\n'"$out"; fi
+}
+
+# check_sdk NAME: the SDK variants print the caller's ARN and then "alice".
+check_sdk() {
+  case "$out" in *":user/admin"*) pass "$1: the caller is the administrator" ;;
+    *) fail "$1: no administrator ARN:"$'\n'"$out" ;; esac
+  case "$out" in *$'\n'"alice"*) pass "$1: alice created" ;;
+    *) fail "$1: alice not created:"$'\n'"$out" ;; esac
+}
+
+for cli in "${clis[@]}"; do
+  name="$("$cli" --version 2>&1 | cut -d' ' -f1)"
+  prepare "$name"
+  ln -s "$cli" "$work/bin/aws"
+  run_block "$name"
   case "$out" in *'"Arn": "arn:aws:iam::'*':user/admin"'*) pass "$name: sts get-caller-identity names the administrator" ;;
     *) fail "$name: no administrator ARN in the output:"$'\n'"$out" ;; esac
   case "$out" in *'"UserName": "alice"'*) pass "$name: iam create-user created alice" ;;
@@ -61,43 +85,27 @@ for cli in "${clis[@]}"; do
   if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then fail "$name: the server still answers after the block"; fi
 done
 
-# boto3 (when the Python on PATH has it), with the block's own exports:
-# the block with its aws lines replaced by the same two calls in boto3, which
-# reads the credentials file and AWS_DEFAULT_REGION as the block sets them.
+# boto3 (when the Python on PATH has it) and the JS SDK v3 (installed from
+# npm into the temporary directory): the block with its aws lines replaced
+# by the same two calls, which read the credentials file and the region the
+# block exports.
 if python3 -c 'import boto3' 2>/dev/null; then
-  work="$tmp/boto3"
-  mkdir -p "$work"
-  git -C "$repo" ls-files -z | (cd "$repo" && xargs -0 cp --parents -t "$work")
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  script="${block//127.0.0.1:8080/127.0.0.1:$port}"
-  script="${script//serve --data/serve --addr 127.0.0.1:$port --data}"
-  py="import boto3; ep='http://127.0.0.1:$port'; print(boto3.client('sts', endpoint_url=ep).get_caller_identity()['Arn']); print(boto3.client('iam', endpoint_url=ep).create_user(UserName='alice')['User']['UserName'])"
-  script=$(printf '%s\n' "$script" | awk -v py="$py" '/^aws / { if (!done) { print "python3 -c \"" py "\""; done=1 }; next } { print }')
-  out=$(cd "$work" && env -u AWS_PROFILE -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN \
-    -u AWS_ENDPOINT_URL -u AWS_REGION -u AWS_DEFAULT_REGION AWS_CONFIG_FILE=/dev/null \
-    bash -e -c "set -m; $script"$'\n'"wait" 2>&1) && rc=0 || rc=$?
-  if [ "$rc" -eq 0 ]; then pass "boto3: the block exits 0"; else fail "boto3: the block exited $rc:"$'\n'"$out"; fi
-  case "$out" in *":user/admin"*) pass "boto3: get_caller_identity names the administrator" ;;
-    *) fail "boto3: no administrator ARN:"$'\n'"$out" ;; esac
-  case "$out" in *$'\n'"alice"*) pass "boto3: create_user created alice" ;;
-    *) fail "boto3: alice not created:"$'\n'"$out" ;; esac
+  prepare boto3
+  replace_aws "python3 -c \"import boto3; ep='http://127.0.0.1:$port'; print(boto3.client('sts', endpoint_url=ep).get_caller_identity()['Arn']); print(boto3.client('iam', endpoint_url=ep).create_user(UserName='alice')['User']['UserName'])\""
+  run_block boto3
+  check_sdk boto3
 else
   echo "SKIP boto3: not importable by python3"
 fi
 
-# The JS SDK v3 (installed from npm into the temporary directory), the same
-# way: it reads the credentials file and AWS_REGION as the block sets them.
-if command -v node >/dev/null && command -v npm >/dev/null; then
-  js="$tmp/jssdk"
-  mkdir -p "$js"
-  if (cd "$js" && npm init -y >/dev/null && npm install --no-audit --no-fund --silent @aws-sdk/client-sts@3 @aws-sdk/client-iam@3 >/dev/null 2>&1); then
-    work="$tmp/js"
-    mkdir -p "$work"
-    git -C "$repo" ls-files -z | (cd "$repo" && xargs -0 cp --parents -t "$work")
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    script="${block//127.0.0.1:8080/127.0.0.1:$port}"
-    script="${script//serve --data/serve --addr 127.0.0.1:$port --data}"
-    cat > "$js/calls.js" <<JS
+js="$tmp/jssdk"
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "SKIP JS SDK v3: node or npm not installed"
+elif ! (mkdir -p "$js" && cd "$js" && npm init -y >/dev/null && npm install --no-audit --no-fund --silent @aws-sdk/client-sts@3 @aws-sdk/client-iam@3 >/dev/null 2>&1); then
+  echo "SKIP JS SDK v3: npm install @aws-sdk/client-sts failed"
+else
+  prepare js
+  cat > "$js/calls.js" <<JS
 const { STSClient, GetCallerIdentityCommand } = require("@aws-sdk/client-sts");
 const { IAMClient, CreateUserCommand } = require("@aws-sdk/client-iam");
 (async () => {
@@ -106,20 +114,9 @@ const { IAMClient, CreateUserCommand } = require("@aws-sdk/client-iam");
   console.log((await new IAMClient({ endpoint }).send(new CreateUserCommand({ UserName: "alice" }))).User.UserName);
 })().catch((e) => { console.error(e); process.exit(1); });
 JS
-    script=$(printf '%s\n' "$script" | awk -v run="NODE_PATH=$js/node_modules node $js/calls.js" '/^aws / { if (!done) { print run; done=1 }; next } { print }')
-    out=$(cd "$work" && env -u AWS_PROFILE -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN \
-      -u AWS_ENDPOINT_URL -u AWS_REGION -u AWS_DEFAULT_REGION AWS_CONFIG_FILE=/dev/null \
-      bash -e -c "set -m; $script"$'\n'"wait" 2>&1) && rc=0 || rc=$?
-    if [ "$rc" -eq 0 ]; then pass "JS SDK v3: the block exits 0"; else fail "JS SDK v3: the block exited $rc:"$'\n'"$out"; fi
-    case "$out" in *":user/admin"*) pass "JS SDK v3: GetCallerIdentity names the administrator" ;;
-      *) fail "JS SDK v3: no administrator ARN:"$'\n'"$out" ;; esac
-    case "$out" in *$'\n'"alice"*) pass "JS SDK v3: CreateUser created alice" ;;
-      *) fail "JS SDK v3: alice not created:"$'\n'"$out" ;; esac
-  else
-    echo "SKIP JS SDK v3: npm install @aws-sdk/client-sts failed"
-  fi
-else
-  echo "SKIP JS SDK v3: node or npm not installed"
+  replace_aws "NODE_PATH=$js/node_modules node $js/calls.js"
+  run_block "JS SDK v3"
+  check_sdk "JS SDK v3"
 fi
 
 if [ "$failures" -ne 0 ]; then echo "readme-server: $failures check(s) FAILED"; exit 1; fi
