@@ -83,6 +83,9 @@ func NewCredentialStore(st store.Store, box *secretbox.Box, now func() time.Time
 // InvalidClientTokenId; an expired session is returned with its
 // expiration, which the verifier answers with ExpiredToken.
 func (cs *CredentialStore) LookupCredentials(ctx context.Context, accessKeyID string) (sigv4.Credentials, error) {
+	if err := cs.cache.sync(ctx); err != nil {
+		return sigv4.Credentials{}, err
+	}
 	now := cs.now()
 	if c, ok := cs.cache.get(accessKeyID, now); ok {
 		return c, nil

@@ -375,6 +375,9 @@ type contextMemo struct {
 // from the resolution cache when the store has not changed.
 func (e *Engine) resolve(ctx context.Context, c *Caller) (*eval.PolicySet, eval.Principal, *contextMemo, error) {
 	key := strconv.Itoa(int(c.Kind)) + "|" + c.ARN + "|" + c.AccessKeyID
+	if err := e.resolved.sync(ctx); err != nil {
+		return nil, eval.Principal{}, nil, err
+	}
 	now := time.Now()
 	if r, ok := e.resolved.get(key, now); ok {
 		set := r.set
