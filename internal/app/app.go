@@ -32,6 +32,7 @@ import (
 	"github.com/connect-iam/connect-iam/server"
 	"github.com/connect-iam/connect-iam/server/sigv4"
 	"github.com/connect-iam/connect-iam/store"
+	"github.com/connect-iam/connect-iam/store/postgres"
 	"github.com/connect-iam/connect-iam/store/sqlite"
 	"github.com/connect-iam/connect-iam/sts"
 	"github.com/connect-iam/connect-iam/validate"
@@ -76,6 +77,11 @@ type Config struct {
 	Memory bool
 	// AllowReset enables POST ResetPath for the bootstrap administrator.
 	AllowReset bool
+	// Database is the URL of a PostgreSQL database (postgres://...) to
+	// use instead of the SQLite database in DataDir, which still holds
+	// the master key and the credentials file. Several servers may share
+	// one database; they must share the master key (docs/postgres.md).
+	Database string
 }
 
 // App is a configured server with its store, ready to serve.
@@ -163,6 +169,32 @@ func openData(ctx context.Context, dir string, opt sqlite.Options) (store.Store,
 	return st, box, nil
 }
 
+// OpenPostgres opens the PostgreSQL database at databaseURL (creating its
+// schema if needed) and the master key of the data directory dir, which is
+// created on the first start of the first server if the database holds no
+// secrets yet. The caller closes the store.
+func OpenPostgres(ctx context.Context, dir, databaseURL string) (store.Store, *secretbox.Box, error) {
+	if !postgres.IsURL(databaseURL) {
+		return nil, nil, fmt.Errorf("database %q is not a postgres:// URL; pass --database postgres://USER:PASSWORD@HOST:PORT/DATABASE, or leave it out for the SQLite database in the data directory", postgres.Redact(databaseURL))
+	}
+	if dir == "" {
+		dir = DefaultDataDir
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	st, err := postgres.Open(ctx, databaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	box, err := openKey(ctx, dir, st)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, box, nil
+}
+
 // OpenExisting is OpenData for commands that work on a server's data
 // (audit, accounts): it fails, instead of creating anything, when dir
 // holds no database.
@@ -198,6 +230,14 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	open := func(ctx context.Context, dir string) (store.Store, *secretbox.Box, error) {
 		return openData(ctx, dir, sqlite.Options{FullCheck: cfg.FullCheck})
+	}
+	if cfg.Database != "" {
+		if cfg.Memory {
+			return nil, errors.New("--memory and --database exclude each other: choose the in-memory store or a PostgreSQL database")
+		}
+		open = func(ctx context.Context, dir string) (store.Store, *secretbox.Box, error) {
+			return OpenPostgres(ctx, dir, cfg.Database)
+		}
 	}
 	if cfg.Memory {
 		open = func(ctx context.Context, _ string) (store.Store, *secretbox.Box, error) { return openMemory(ctx) }

@@ -31,10 +31,14 @@ func (s *Store) KeyCheck(ctx context.Context) ([]byte, error) {
 	return v, nil
 }
 
-// SetKeyCheck stores the master key's check value.
+// SetKeyCheck stores the master key's check value, unless the database
+// holds one already: several servers may start together on one database,
+// and the first check value stored stays (the caller reads it back with
+// KeyCheck and compares).
 func (s *Store) SetKeyCheck(ctx context.Context, v []byte) error {
 	return s.Update(ctx, func(st store.Tx) error {
-		return setKeyCheck(st.(*tx), v)
+		return st.(*tx).execErr("store the master key check value",
+			"INSERT INTO key_check (id, value) VALUES (1, ?) ON CONFLICT (id) DO NOTHING", v)
 	})
 }
 
