@@ -11,8 +11,8 @@
 // stopped and deleted by Main when the package's tests end.
 //
 // Without either, tests that need PostgreSQL skip with a message saying
-// how to provide one, except when CI=true: then they fail, so that CI
-// never passes without having run them.
+// how to provide one, except when CI=true or CONNECT_IAM_TEST_POSTGRES_REQUIRED
+// is set: then they fail, so that CI never passes without having run them.
 package pgtest
 
 import (
@@ -27,7 +27,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -39,6 +38,10 @@ import (
 // EnvDSN is the environment variable naming an existing server to test
 // against.
 const EnvDSN = "CONNECT_IAM_TEST_POSTGRES"
+
+// EnvRequired, when set to anything, makes the tests fail instead of
+// skipping when no server is available, as CI=true does (.ci/run sets it).
+const EnvRequired = "CONNECT_IAM_TEST_POSTGRES_REQUIRED"
 
 var (
 	once     sync.Once
@@ -73,8 +76,8 @@ func Require(t testing.TB) {
 	t.Helper()
 	if err := Available(); err != nil {
 		msg := fmt.Sprintf("no PostgreSQL for this test: %v; set %s=postgres://USER@HOST/postgres or install PostgreSQL (Debian: apt-get install postgresql-15)", err, EnvDSN)
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg + " (CI=true: not skipping)")
+		if os.Getenv("CI") == "true" || os.Getenv(EnvRequired) != "" {
+			t.Fatal(msg + " (CI=true or " + EnvRequired + " set: not skipping)")
 		}
 		t.Skip(msg)
 	}
@@ -228,12 +231,26 @@ func startCluster(bin string) (*localCluster, error) {
 func (c *localCluster) run(name string, args ...string) ([]byte, error) {
 	var cmd *exec.Cmd
 	if c.asUser != "" {
-		cmd = exec.Command("runuser", append([]string{"-u", c.asUser, "--", name}, args...)...)
+		cmd = exec.Command(runuser(), append([]string{"-u", c.asUser, "--", name}, args...)...)
 	} else {
 		cmd = exec.Command(name, args...)
 	}
 	cmd.Dir = c.dir
 	return cmd.CombinedOutput()
+}
+
+// runuser returns util-linux's runuser, which may be outside $PATH
+// (/usr/sbin) for a non-login shell.
+func runuser() string {
+	if p, err := exec.LookPath("runuser"); err == nil {
+		return p
+	}
+	for _, p := range []string{"/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"} {
+		if isExec(p) {
+			return p
+		}
+	}
+	return "runuser"
 }
 
 func (c *localCluster) stop() {
@@ -249,6 +266,3 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
-
-// Quote returns s as an SQL string literal.
-func Quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
