@@ -25,10 +25,10 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// startNode is startServer on a PostgreSQL database: a node of a
-// cluster. keyFrom is the data directory of a node started before, whose
+// startNode is startServer on a PostgreSQL database (SQLite in its data
+// directory when dsn is ""): a node of a cluster. keyFrom is the data directory of a node started before, whose
 // master key this node shares ("" for the first node).
-func startNode(t *testing.T, dsn, keyFrom string) (*testServer, string) {
+func startNode(t testing.TB, dsn, keyFrom string) (*testServer, string) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "data")
 	if keyFrom != "" {
@@ -62,7 +62,7 @@ func startNode(t *testing.T, dsn, keyFrom string) (*testServer, string) {
 
 // copyMasterKey gives the data directory to the master key of from, as
 // an operator does for every node of one database.
-func copyMasterKey(t *testing.T, from, to string) {
+func copyMasterKey(t testing.TB, from, to string) {
 	t.Helper()
 	key, err := os.ReadFile(filepath.Join(from, secretbox.KeyFile))
 	if err != nil {
