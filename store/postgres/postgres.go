@@ -83,7 +83,6 @@ type Options struct {
 type Store struct {
 	url     string // redacted, for messages
 	schema  string
-	channel string
 	db      *sql.DB
 	closed  atomic.Bool
 	gen     atomic.Uint64
