@@ -292,6 +292,9 @@ func (h *handler) detailsSection(tx store.ReadTx, acct string, sec int, opt stor
 		if err != nil {
 			return nil, "", err
 		}
+		if err := effectiveTrust(tx, roles); err != nil {
+			return nil, "", err
+		}
 		for _, r := range roles {
 			ref := store.EntityRef{Kind: store.KindRole, Name: r.Name}
 			inline, attached, err := entityPolicies(tx, acct, ref, discard)
