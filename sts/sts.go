@@ -204,7 +204,6 @@ type (
 			AssumedRoleID string `xml:"AssumedRoleId"`
 		} `xml:"AssumedRoleUser"`
 		PackedPolicySize *int   `xml:"PackedPolicySize,omitempty"`
-		SessionTokenSize int    `xml:"SessionTokenSize"`
 		SourceIdentity   string `xml:"SourceIdentity,omitempty"`
 	}
 	federationResult struct {
@@ -214,7 +213,6 @@ type (
 			Arn             string `xml:"Arn"`
 		} `xml:"FederatedUser"`
 		PackedPolicySize *int `xml:"PackedPolicySize,omitempty"`
-		SessionTokenSize int  `xml:"SessionTokenSize"`
 	}
 	sessionTokenResult struct {
 		Credentials credentialsXML `xml:"Credentials"`
