@@ -303,4 +303,3 @@ func CertificateID(c *x509.Certificate) string {
 	sum := sha256.Sum256(c.Raw)
 	return strings.ToUpper(hex.EncodeToString(sum[:16]))
 }
-
