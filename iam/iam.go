@@ -74,6 +74,11 @@ type Deps struct {
 	// DeleteServiceLinkedRole fails its deletion task while there are any,
 	// naming them, as AWS does. Nil means no service reports any.
 	RoleInUse func(tx store.ReadTx, accountID, roleARN string) ([]string, error)
+	// Organization reports the AWS Organizations membership of an account
+	// (ok false when it belongs to none), for the centralized root access
+	// operations; nil means every account is standalone, and those
+	// operations answer OrganizationNotFoundException as AWS does.
+	Organization func(tx store.ReadTx, accountID string) (org Organization, ok bool, err error)
 }
 
 // handler is the state shared by every operation.
