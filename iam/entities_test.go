@@ -1,13 +1,18 @@
 package iam
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/connect-iam/connect-iam/store"
 )
 
 // TestRecordEntities drives instance profiles, SSH public keys, signing
@@ -217,6 +222,56 @@ func TestRecordEntities(t *testing.T) {
 		code, msg := apiError(t, s.do())
 		if code != s.want {
 			t.Errorf("%s: %s %q, want %q", s.name, code, msg, s.want)
+		}
+	}
+}
+
+// TestCredentialReport generates the report and reads its CSV with the
+// SDK: AWS's columns, the root row, and a user's access key with its
+// recorded last use.
+func TestCredentialReport(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	c := e.client
+	_, err := c.GetCredentialReport(ctx, &awsiam.GetCredentialReportInput{})
+	if code, _ := apiError(t, err); code != "ReportNotPresent" {
+		t.Fatalf("before generation: %v", err)
+	}
+	must(c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("bob")}))(t)
+	key := must(c.CreateAccessKey(ctx, &awsiam.CreateAccessKeyInput{UserName: aws.String("bob")}))(t)
+	used := e.now.Add(-time.Hour)
+	if err := e.st.Update(ctx, func(tx store.Tx) error {
+		return tx.RecordAccessKeyUse(aws.ToString(key.AccessKey.AccessKeyId), used, "s3", "eu-west-1")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []types.ReportStateType{types.ReportStateTypeStarted, types.ReportStateTypeComplete} {
+		out := must(c.GenerateCredentialReport(ctx, &awsiam.GenerateCredentialReportInput{}))(t)
+		if out.State != want {
+			t.Errorf("GenerateCredentialReport %d: State %s, want %s", i+1, out.State, want)
+		}
+	}
+	out := must(c.GetCredentialReport(ctx, &awsiam.GetCredentialReportInput{}))(t)
+	rows, err := csv.NewReader(bytes.NewReader(out.Content)).ReadAll()
+	if err != nil {
+		t.Fatalf("report %q: %v", out.Content, err)
+	}
+	if len(rows) != 4 || strings.Join(rows[0], ",") != strings.Join(credentialReportColumns, ",") || rows[1][0] != "<root_account>" {
+		t.Fatalf("report rows: %q", rows)
+	}
+	bob := map[string]string{}
+	for i, col := range rows[0] {
+		for _, r := range rows[2:] {
+			if r[0] == "bob" {
+				bob[col] = r[i]
+			}
+		}
+	}
+	for col, want := range map[string]string{"access_key_1_active": "true", "access_key_1_last_used_date": reportTime(used, ""),
+		"access_key_1_last_used_service": "s3", "access_key_1_last_used_region": "eu-west-1", "password_enabled": "false",
+		"access_key_2_active": "false", "mfa_active": "false"} {
+		if bob[col] != want {
+			t.Errorf("bob's %s = %q, want %q", col, bob[col], want)
 		}
 	}
 }
