@@ -275,3 +275,62 @@ func TestCredentialReport(t *testing.T) {
 		}
 	}
 }
+
+// TestLastAccessedAndContextKeys: the services a user's policies allow,
+// with the last call recorded in the audit log; the policies granting a
+// service; the condition keys of the user's and custom policies.
+func TestLastAccessedAndContextKeys(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	c := e.client
+	user := must(c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("bob")}))(t)
+	must(c.PutUserPolicy(ctx, &awsiam.PutUserPolicyInput{UserName: aws.String("bob"), PolicyName: aws.String("work"), PolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["connect:*","s3:GetObject"],"Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`)}))(t)
+	called := e.now.Add(-2 * time.Hour)
+	if err := e.st.Update(ctx, func(tx store.Tx) error {
+		for _, ev := range []store.Event{
+			{EventID: "1", Time: called, Source: "connect.amazonaws.com", Name: "ListInstances", AccountID: testAccount, PrincipalARN: aws.ToString(user.User.Arn), Decision: "Allow"},
+			{EventID: "2", Time: called.Add(time.Minute), Source: "s3.amazonaws.com", Name: "GetObject", AccountID: testAccount, PrincipalARN: aws.ToString(user.User.Arn), Decision: "ImplicitDeny"},
+			{EventID: "3", Time: called, Source: "connect.amazonaws.com", Name: "ListInstances", AccountID: testAccount, PrincipalARN: "arn:aws:iam::" + testAccount + ":user/other", Decision: "Allow"},
+		} {
+			if _, err := tx.AppendEvent(ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	job := must(c.GenerateServiceLastAccessedDetails(ctx, &awsiam.GenerateServiceLastAccessedDetailsInput{Arn: user.User.Arn,
+		Granularity: types.AccessAdvisorUsageGranularityTypeActionLevel}))(t)
+	out := must(c.GetServiceLastAccessedDetails(ctx, &awsiam.GetServiceLastAccessedDetailsInput{JobId: job.JobId}))(t)
+	got := map[string]types.ServiceLastAccessed{}
+	for _, s := range out.ServicesLastAccessed {
+		got[aws.ToString(s.ServiceNamespace)] = s
+	}
+	if len(got) != 2 || got["connect"].LastAuthenticated == nil || !got["connect"].LastAuthenticated.Equal(called) ||
+		aws.ToInt32(got["connect"].TotalAuthenticatedEntities) != 1 || got["s3"].LastAuthenticated != nil ||
+		len(got["connect"].TrackedActionsLastAccessed) != 1 {
+		t.Errorf("ServicesLastAccessed = %+v", out.ServicesLastAccessed)
+	}
+	ents := must(c.GetServiceLastAccessedDetailsWithEntities(ctx, &awsiam.GetServiceLastAccessedDetailsWithEntitiesInput{JobId: job.JobId,
+		ServiceNamespace: aws.String("connect")}))(t)
+	if len(ents.EntityDetailsList) != 1 || aws.ToString(ents.EntityDetailsList[0].EntityInfo.Name) != "bob" {
+		t.Errorf("EntityDetailsList = %+v", ents.EntityDetailsList)
+	}
+	granting := must(c.ListPoliciesGrantingServiceAccess(ctx, &awsiam.ListPoliciesGrantingServiceAccessInput{Arn: user.User.Arn,
+		ServiceNamespaces: []string{"connect", "ec2"}}))(t)
+	if len(granting.PoliciesGrantingServiceAccess) != 2 || len(granting.PoliciesGrantingServiceAccess[0].Policies) != 1 ||
+		len(granting.PoliciesGrantingServiceAccess[1].Policies) != 0 {
+		t.Errorf("PoliciesGrantingServiceAccess = %+v", granting.PoliciesGrantingServiceAccess)
+	}
+	keys := must(c.GetContextKeysForPrincipalPolicy(ctx, &awsiam.GetContextKeysForPrincipalPolicyInput{PolicySourceArn: user.User.Arn,
+		PolicyInputList: []string{`{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":"eu-west-1"}}}}`}}))(t)
+	if strings.Join(keys.ContextKeyNames, ",") != "aws:MultiFactorAuthPresent,aws:RequestedRegion" {
+		t.Errorf("ContextKeyNames = %q", keys.ContextKeyNames)
+	}
+	_, err := c.GetContextKeysForCustomPolicy(ctx, &awsiam.GetContextKeysForCustomPolicyInput{PolicyInputList: []string{`{"Statement":`}})
+	if code, _ := apiError(t, err); code != "MalformedPolicyDocument" {
+		t.Errorf("malformed custom policy: %v", err)
+	}
+}
