@@ -60,9 +60,9 @@ type setting struct {
 	Enabled      bool     `json:"enabled,omitempty"`
 	Issuer       string   `json:"issuer,omitempty"`
 	Features     []string `json:"features,omitempty"`
-	// SigningKey is the account's sealed JWT signing key (outbound
-	// federation), PKCS #8.
-	SigningKey []byte `json:"signingKey,omitempty"`
+	// SigningKey holds the account's sealed JWT signing keys (outbound
+	// federation, sealedOutboundKeys as JSON).
+	SigningKey json.RawMessage `json:"signingKey,omitempty"`
 }
 
 // readSetting reads an account setting; a missing one is the zero value
@@ -75,16 +75,6 @@ func readSetting(tx store.ReadTx, acct, name string) (store.Resource, setting, e
 			ARN: internalARN(acct, recAccountSetting, name)}
 	}
 	return r, s, err
-}
-
-// ReadSetting is readSetting for the STS package's outbound federation and
-// root sessions: it returns the attributes as JSON.
-func ReadSetting(tx store.ReadTx, acct, name string) (json.RawMessage, error) {
-	_, s, err := readSetting(tx, acct, name)
-	if err != nil {
-		return nil, err
-	}
-	return encodeAttrs(s), nil
 }
 
 // updateSetting reads, changes and writes an account setting in one
@@ -136,6 +126,13 @@ func (h *handler) enableOutboundFederation(ctx context.Context, c *call) (any, e
 		s.Enabled = true
 		if s.Issuer == "" {
 			s.Issuer = "https://" + newUUID() + ".tokens.sts.global.api.aws"
+		}
+		if len(s.SigningKey) == 0 {
+			keys, err := newOutboundKeys(h.Box, c.acct)
+			if err != nil {
+				return err
+			}
+			s.SigningKey = keys
 		}
 		return nil
 	})
