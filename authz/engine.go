@@ -13,6 +13,7 @@ import (
 
 	"github.com/connect-iam/connect-iam/catalog"
 	"github.com/connect-iam/connect-iam/eval"
+	"github.com/connect-iam/connect-iam/internal/secretbox"
 	"github.com/connect-iam/connect-iam/store"
 )
 
@@ -42,6 +43,13 @@ type Options struct {
 	// store is a Generationer (see Watch), and dropped as soon as its
 	// generation changes; otherwise every request reads the store.
 	MaxCacheAge time.Duration
+	// EncodedDenials are the service prefixes ("ec2", "connect") whose
+	// access-denied messages end with an encoded authorization message
+	// sealed with Box (see EncodeAuthorizationMessage); none when empty or
+	// Box is nil.
+	EncodedDenials map[string]bool
+	// Box seals encoded authorization messages.
+	Box *secretbox.Box
 }
 
 // Engine is the Authorizer of the server: it resolves the caller's
@@ -206,7 +214,11 @@ func otherAccount(acct string) string {
 func (e *Engine) deny(ctx context.Context, req *Request, set *eval.PolicySet, er *eval.Request) error {
 	x := set.Explain(er)
 	e.finish(ctx, req, x.Decision, x.Message, x)
-	return &AccessDeniedError{Decision: x.Decision, Message: x.Message, Explanation: x}
+	msg := x.Message
+	if e.opts.Box != nil && e.opts.EncodedDenials[serviceOf(req.Action)] {
+		msg += ". Encoded authorization failure message: " + EncodeAuthorizationMessage(e.opts.Box, x)
+	}
+	return &AccessDeniedError{Decision: x.Decision, Message: msg, Explanation: x}
 }
 
 // finish observes and records a decision.
