@@ -119,7 +119,7 @@ func New(d Deps) *Console {
 	c.mux.HandleFunc("/console/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "NotFound", "No console endpoint "+r.Method+" "+r.URL.Path+"; see docs/console.md.")
 	})
-	c.mux.HandleFunc("GET /console/", c.static)
+	c.mux.HandleFunc("/console/", c.static)
 	return c
 }
 
@@ -142,6 +142,11 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // static serves the built application; unknown paths get index.html, so
 // that the application's own routes load it.
 func (c *Console) static(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "the console's pages are read with GET", http.StatusMethodNotAllowed)
+		return
+	}
 	name := strings.TrimPrefix(r.URL.Path, Path)
 	if name != "" {
 		if f, err := c.assets.Open(name); err == nil {

@@ -147,37 +147,38 @@ func (c *Console) passwordSignIn(ctx context.Context, in *signInRequest) (sessio
 	if deny != nil {
 		return sessionState{}, deny
 	}
-	id, err := c.issueUserSession(ctx, user, mfaOK, now)
+	id, err := c.issueSession(ctx, user.AccountID, user.ARN, user.ID, user.Name, mfaOK, now)
 	if err != nil {
 		return sessionState{}, err
 	}
 	return sessionState{KeyID: id, ARN: user.ARN, Account: acct, Expires: now.Add(SessionDuration).Unix(), CSRF: randomToken(), Reset: reset, Own: true}, nil
 }
 
-// issueUserSession stores temporary credentials for an IAM user, the
-// session a GetSessionToken call of the user would create, and returns
-// their access key ID. The secret is generated, sealed into the store and
-// never leaves the server: the console signs with it in process.
-func (c *Console) issueUserSession(ctx context.Context, u store.User, mfaOK bool, now time.Time) (string, error) {
+// issueSession stores the temporary credentials of a console sign-in of
+// an IAM user (or root: principalID is then the account) and returns their
+// access key ID. The session acts as the user itself (store.SessionConsole).
+// Its secret is generated, sealed into the store like every STS session's
+// and never leaves the server: the console signs with it in process.
+func (c *Console) issueSession(ctx context.Context, acct, arn, principalID, name string, mfaOK bool, now time.Time) (string, error) {
 	now = now.UTC().Truncate(time.Second)
 	id := store.NewID("ASIA", 20)
 	secret, token := randomString(30), randomString(192)
 	sess := store.Session{
 		ID:               id,
-		AccountID:        u.AccountID,
+		AccountID:        acct,
 		SecretCiphertext: authz.SealSessionSecret(c.d.Box, id, secret, token),
 		TokenHash:        authz.TokenHashOf(token),
-		Kind:             store.SessionUser,
-		PrincipalARN:     u.ARN,
-		PrincipalID:      u.ID,
-		SourceARN:        u.ARN,
-		SessionName:      u.Name,
+		Kind:             store.SessionConsole,
+		PrincipalARN:     arn,
+		PrincipalID:      principalID,
+		SourceARN:        arn,
+		SessionName:      name,
 		MFAAuthenticated: mfaOK,
 		Created:          now,
 		Expiration:       now.Add(SessionDuration),
 	}
 	if err := c.d.Store.Update(ctx, func(tx store.Tx) error { return tx.CreateSession(sess) }); err != nil {
-		return "", fmt.Errorf("console: storing the session of %s: %w", u.ARN, err)
+		return "", fmt.Errorf("console: storing the session of %s: %w", arn, err)
 	}
 	return id, nil
 }
@@ -191,57 +192,49 @@ func randomString(n int) string {
 var errBadKey = &signInError{http.StatusUnauthorized, "SignInFailed",
 	"The access key ID or secret access key is incorrect (or the key is inactive)."}
 
-// keySignIn signs in with an access key pair: a long-term key is
-// exchanged for temporary credentials with the server's own
-// sts:GetSessionToken; temporary credentials are checked with
-// sts:GetCallerIdentity and used as they are. The long-term secret is
-// forgotten once the exchange is done.
+// keySignIn signs in with an access key pair. The pair is proven by
+// sts:GetCallerIdentity signed with it, served by the server itself. A
+// long-term key (an IAM user's or root's) then gets a console session of
+// its own, as a password sign-in does, and its secret is forgotten;
+// temporary credentials (with their session token) are used as they are,
+// with their limits.
 func (c *Console) keySignIn(r *http.Request, in *signInRequest) (sessionState, error) {
 	if in.AccessKeyID == "" || in.SecretAccessKey == "" {
 		return sessionState{}, errBadKey
 	}
 	creds := sigv4.Credentials{AccessKeyID: in.AccessKeyID, SecretAccessKey: in.SecretAccessKey, SessionToken: in.SessionToken}
-	now := c.d.Now()
-	id := in.AccessKeyID
-	exp := now.Add(SessionDuration)
-	if in.SessionToken == "" {
-		form := url.Values{"Action": {"GetSessionToken"}, "Version": {"2011-06-15"},
-			"DurationSeconds": {fmt.Sprint(int(SessionDuration / time.Second))}}
-		res := c.do(r, creds, apiRequest{Service: "sts", Form: form})
-		if res.Status != http.StatusOK {
-			return sessionState{}, keyError(res)
-		}
-		var out struct {
-			Result struct {
-				Credentials struct {
-					AccessKeyID string    `xml:"AccessKeyId"`
-					Expiration  time.Time `xml:"Expiration"`
-				} `xml:"Credentials"`
-			} `xml:"GetSessionTokenResult"`
-		}
-		if err := xml.Unmarshal([]byte(res.Body), &out); err != nil || out.Result.Credentials.AccessKeyID == "" {
-			return sessionState{}, fmt.Errorf("console: reading GetSessionToken's answer: %v", err)
-		}
-		id, exp = out.Result.Credentials.AccessKeyID, out.Result.Credentials.Expiration
-	} else {
-		res := c.do(r, creds, apiRequest{Service: "sts", Form: url.Values{"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"}}})
-		if res.Status != http.StatusOK {
-			return sessionState{}, keyError(res)
-		}
+	res := c.do(r, creds, apiRequest{Service: "sts", Form: url.Values{"Action": {"GetCallerIdentity"}, "Version": {"2011-06-15"}}})
+	if res.Status != http.StatusOK {
+		return sessionState{}, keyError(res)
 	}
-	sc, err := c.d.Credentials.LookupCredentials(r.Context(), id)
+	known, err := c.d.Credentials.LookupCredentials(r.Context(), in.AccessKeyID)
 	if err != nil {
-		return sessionState{}, fmt.Errorf("console: looking up the new session %s: %w", id, err)
+		return sessionState{}, fmt.Errorf("console: looking up %s after GetCallerIdentity: %w", in.AccessKeyID, err)
 	}
-	if !sc.Expires.IsZero() && sc.Expires.Before(exp) {
-		exp = sc.Expires
-	}
-	caller := callerOf(sc)
+	caller := callerOf(known)
 	if caller == nil {
-		return sessionState{}, fmt.Errorf("console: session %s has no caller", id)
+		return sessionState{}, fmt.Errorf("console: access key %s has no caller", in.AccessKeyID)
 	}
-	return sessionState{KeyID: id, ARN: caller.ARN, Account: caller.AccountID, Expires: exp.Unix(), CSRF: randomToken(),
-		Own: in.SessionToken == ""}, nil
+	now := c.d.Now()
+	if in.SessionToken != "" || caller.Session != nil {
+		exp := now.Add(SessionDuration)
+		if !known.Expires.IsZero() && known.Expires.Before(exp) {
+			exp = known.Expires
+		}
+		return sessionState{KeyID: in.AccessKeyID, ARN: caller.ARN, Account: caller.AccountID, Expires: exp.Unix(), CSRF: randomToken()}, nil
+	}
+	if caller.Kind != authz.UserCaller && caller.Kind != authz.RootCaller {
+		return sessionState{}, errBadKey
+	}
+	name := caller.UserName
+	if name == "" {
+		name = caller.AccountID
+	}
+	id, err := c.issueSession(r.Context(), caller.AccountID, caller.ARN, caller.UserID, name, false, now)
+	if err != nil {
+		return sessionState{}, err
+	}
+	return sessionState{KeyID: id, ARN: caller.ARN, Account: caller.AccountID, Expires: now.Add(SessionDuration).Unix(), CSRF: randomToken(), Own: true}, nil
 }
 
 // keyError turns a refused STS call of a key sign-in into the error shown.
@@ -261,9 +254,8 @@ func keyError(res apiResponse) error {
 }
 
 func (c *Console) signOut(w http.ResponseWriter, r *http.Request, s sessionState, _ sigv4.Credentials) {
-	// Sessions the console issued for a password sign-in end with it; the
-	// ones of a key sign-in too (GetSessionToken made them for the
-	// console). Temporary credentials pasted in are left alone.
+	// Sessions the console issued end with it; temporary credentials
+	// pasted in are left alone.
 	if s.Own {
 		err := c.d.Store.Update(r.Context(), func(tx store.Tx) error { return tx.DeleteSession(s.KeyID) })
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
