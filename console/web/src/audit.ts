@@ -21,8 +21,8 @@ async function explainEvent(e: any, box: HTMLElement): Promise<void> {
   box.append(h("p", {}, `Evaluating ${action} on ${resource} for ${arn} with its current policies:`));
   try {
     const pp = await principalPolicies(arn);
-    const input: any = { principal: { arn: e.principalArn }, action, resource, identityPolicies: pp.identity.map((p) => JSON.parse(p.doc)) };
-    if (pp.boundary) input.permissionsBoundary = JSON.parse(pp.boundary.doc);
+    const input: any = { principal: { arn: e.principalArn }, action, resource, identityPolicies: pp.identity.map((p) => p.doc) };
+    if (pp.boundary) input.permissionsBoundary = pp.boundary.doc;
     const x = await explain(input);
     box.append(h("p", { class: "message" }, x.message), renderTree(x, pp.identity.map((p) => p.name), []));
   } catch (err) {

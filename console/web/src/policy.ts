@@ -86,7 +86,7 @@ export function policyPage(root: HTMLElement): () => void {
         },
       }));
       diags.push({ from, to: Math.min(to, text.length), severity: severity(f.findingType), source: f.issueCode, message: f.findingDetails, actions: fixes });
-      const where = loc ? `Line ${loc.start.line}, column ${loc.start.column + 1}` : "Policy";
+      const where = loc ? `Line ${loc.start.line}, column ${loc.start.column}` : "Policy";
       findingsList.append(
         h(
           "li",

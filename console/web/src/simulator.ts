@@ -53,7 +53,7 @@ export function renderTree(x: any, names: string[], matched: { line: number; col
     const stmts = h("ul", {});
     for (const s of p.statements ?? []) {
       const isDeciding = decided && decided.policyType === p.policyType && decided.policyIndex === p.policyIndex && decided.statement === s.statement;
-      const isMatched = matched.some((m) => m.line === s.line);
+      const isMatched = matched.some((m) => m.line === s.line && m.col === s.column);
       const conds = (s.conditions ?? []).map((c: any) =>
         h(
           "li",
@@ -92,6 +92,7 @@ export function simulatorPage(root: HTMLElement): void {
   const principals = h("datalist", { id: "principals" });
   const policies = h("textarea", { id: "sim-policies", rows: 12, cols: 80, placeholder: "One identity policy, or a JSON array of them" });
   const boundaryText = h("textarea", { id: "sim-boundary", rows: 4, cols: 80, placeholder: "optional permissions boundary" });
+  const callerARN = h("input", { id: "sim-caller", size: 60, placeholder: `arn:aws:iam::${acct}:user/SimulatedUser (CallerArn, optional)` });
   const action = h("input", { id: "sim-action", list: "actions", size: 40, placeholder: "connect:DescribeUser", autocomplete: "off" });
   const actions = h("datalist", { id: "actions" });
   const resType = h("select", { id: "sim-resource-type" });
@@ -103,7 +104,7 @@ export function simulatorPage(root: HTMLElement): void {
   let info: ActionInfo | undefined;
 
   const principalBox = h("div", { hidden: true }, field("Principal ARN", principal), principals);
-  const policiesBox = h("div", {}, field("Identity policies", policies), field("Permissions boundary", boundaryText));
+  const policiesBox = h("div", {}, field("Caller ARN", callerARN), field("Identity policies", policies), field("Permissions boundary", boundaryText));
   mode.addEventListener("change", () => {
     principalBox.hidden = mode.value !== "principal";
     policiesBox.hidden = mode.value !== "policies";
@@ -211,7 +212,12 @@ export function simulatorPage(root: HTMLElement): void {
       } else {
         const text = policies.value.trim();
         const parsed = JSON.parse(text);
-        identity = (Array.isArray(parsed) ? parsed : [parsed]).map((p: unknown) => JSON.stringify(p, null, 2));
+        // One policy keeps its text as pasted, so that lines match it.
+        identity = Array.isArray(parsed) ? parsed.map((p: unknown) => JSON.stringify(p, null, 2)) : [text];
+        if (callerARN.value.trim()) {
+          principalARN = callerARN.value.trim();
+          params.CallerArn = principalARN;
+        }
         names = identity.map((_, i) => `pasted policy ${i + 1}`);
         identity.forEach((d, i) => (params[`PolicyInputList.member.${i + 1}`] = d));
         if (boundaryText.value.trim()) {
@@ -239,8 +245,9 @@ export function simulatorPage(root: HTMLElement): void {
     );
     clear(out, summary, treeNote);
     if (identity.length || boundary) {
-      const input: any = { principal: { arn: principalARN }, action: act, resource: res, context: ctx, identityPolicies: identity.map((d) => JSON.parse(d)) };
-      if (boundary) input.permissionsBoundary = JSON.parse(boundary);
+      // Policies travel as text, so that the tree's lines are the policies' own.
+      const input: any = { principal: { arn: principalARN }, action: act, resource: res, context: ctx, identityPolicies: identity };
+      if (boundary) input.permissionsBoundary = boundary;
       try {
         const x = await explain(input);
         out.append(h("h3", {}, "Explanation"), h("p", { class: "message", id: "sim-message" }, x.message), renderTree(x, names, matched));
