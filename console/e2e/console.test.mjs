@@ -204,6 +204,7 @@ test("simulator: View User allows, UpdateUserIdentityInfo is implicitly denied",
   await page.click("#sim-run");
   await page.locator("#sim-decision.implicitDeny").waitFor();
   assert.match(await page.locator("#deciding").innerText(), /implicitly denied/);
+  assert.match(await page.locator("#sim-decision").innerText(), new RegExp(`UpdateUserIdentityInfo on ${viewUser.resource}`));
   const message = await page.locator("#sim-message").innerText();
   assert.match(message, /no identity-based policy allows the connect:UpdateUserIdentityInfo action/);
   assert.match(await page.locator("#explanation").innerText(), /Action:.*UpdateUserIdentityInfo|UpdateUserIdentityInfo/);

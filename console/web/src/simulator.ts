@@ -49,7 +49,7 @@ export function renderTree(x: any, names: string[], matched: { line: number; col
   const decided = x.explain?.decidedBy;
   const tree = h("ul", { class: "tree", id: "explanation" });
   for (const p of x.explain?.policies ?? []) {
-    const label = p.policyType === "identity" && names[p.policyIndex] ? names[p.policyIndex] : `${p.policyType} policy ${p.policyIndex + 1}`;
+    const label = p.policyType === "identity-based" && names[p.policyIndex] ? names[p.policyIndex] : `${p.policyType} policy ${p.policyIndex + 1}`;
     const stmts = h("ul", {});
     for (const s of p.statements ?? []) {
       const isDeciding = decided && decided.policyType === p.policyType && decided.policyIndex === p.policyIndex && decided.statement === s.statement;
@@ -102,6 +102,9 @@ export function simulatorPage(root: HTMLElement): void {
   const keys = h("datalist", { id: "context-keys" });
   const out = h("div", { id: "sim-result" });
   let info: ActionInfo | undefined;
+  // The ARN is built from the resource type until the user types one.
+  let typedARN = false;
+  resource.addEventListener("input", () => (typedARN = resource.value.trim() !== "" && resource.value.trim() !== "*"));
 
   const principalBox = h("div", { hidden: true }, field("Principal ARN", principal), principals);
   const policiesBox = h("div", {}, field("Caller ARN", callerARN), field("Identity policies", policies), field("Permissions boundary", boundaryText));
@@ -128,7 +131,8 @@ export function simulatorPage(root: HTMLElement): void {
   });
   action.addEventListener("change", () => void loadAction(action.value.trim()));
 
-  const buildARN = () => {
+  const buildARN = (force = false) => {
+    if (typedARN && !force) return;
     const rt = info?.resources.find((r) => r.type === resType.value);
     if (!rt) {
       resource.value = "*";
@@ -159,12 +163,15 @@ export function simulatorPage(root: HTMLElement): void {
     if (rt) {
       for (const m of rt.arn.matchAll(/\$\{(\w+)\}/g)) {
         if (["Partition", "Region", "Account"].includes(m[1])) continue;
-        arnParts.append(field(m[1], h("input", { name: m[1], class: "arn-part", oninput: buildARN, placeholder: "*" })));
+        arnParts.append(field(m[1], h("input", { name: m[1], class: "arn-part", oninput: () => buildARN(true), placeholder: "*" })));
       }
     }
     buildARN();
   };
-  resType.addEventListener("change", renderParts);
+  resType.addEventListener("change", () => {
+    typedARN = false;
+    renderParts();
+  });
 
   const addContext = () =>
     contextRows.append(
