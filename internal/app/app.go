@@ -24,6 +24,7 @@ import (
 	"github.com/connect-iam/connect-iam/catalog"
 	"github.com/connect-iam/connect-iam/connect"
 	"github.com/connect-iam/connect-iam/connectapps"
+	"github.com/connect-iam/connect-iam/console"
 	"github.com/connect-iam/connect-iam/iam"
 	"github.com/connect-iam/connect-iam/internal/apimodel"
 	"github.com/connect-iam/connect-iam/internal/audit"
@@ -285,7 +286,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			return ""
 		},
 	})
-	verifier := &sigv4.Verifier{Store: authz.NewCredentialStore(ws, box, cfg.Now), Now: cfg.Now}
+	creds := authz.NewCredentialStore(ws, box, cfg.Now)
+	verifier := &sigv4.Verifier{Store: creds, Now: cfg.Now}
 	a.Server = server.New(server.Config{
 		Addr:            cfg.Addr,
 		Authenticator:   server.SigV4(verifier),
@@ -311,6 +313,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	apimodel.Preload("connect", "appintegrations", "qconnect", "wisdom", "connectcampaigns", "connectcampaignsv2", "customer-profiles")
 	a.Served = append([]*apiservice.Served{connect.Register(a.Server, connect.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})},
 		connectapps.Register(a.Server, connectapps.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})...)
+	// The web console signs its calls as the signed-in principal and
+	// serves them with the API handler itself (docs/console.md).
+	web := console.New(console.Deps{API: a.Server.Handler(), Store: ws, Box: box, Credentials: creds, Authorizer: a.authz,
+		Catalog: cat, DefaultAccount: boot.AccountID, Now: cfg.Now, Logger: logger})
+	a.Server.Handle(console.Path, web)
+	a.Server.Handle("/console", web)
 	return a, nil
 }
 
