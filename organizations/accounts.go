@@ -147,7 +147,7 @@ func (s *Service) describeCreateAccountStatus(c *call) (any, error) {
 func handshakeOut(r store.Resource, a handshakeAttrs) map[string]any {
 	return map[string]any{
 		"Id": r.ID, "Arn": r.ARN, "Action": "INVITE", "State": a.State,
-		"Parties": []map[string]string{{"Id": a.OrganizationID, "Type": "ORGANIZATION"}, {"Id": a.Target, "Type": "ACCOUNT"}},
+		"Parties":            []map[string]string{{"Id": a.OrganizationID, "Type": "ORGANIZATION"}, {"Id": a.Target, "Type": "ACCOUNT"}},
 		"RequestedTimestamp": awsjson.Time(a.Requested), "ExpirationTimestamp": awsjson.Time(a.Expires),
 		"Resources": []map[string]any{
 			{"Type": "ORGANIZATION", "Value": a.OrganizationID, "Resources": []map[string]string{
