@@ -50,6 +50,13 @@ type Options struct {
 	EncodedDenials map[string]bool
 	// Box seals encoded authorization messages.
 	Box *secretbox.Box
+	// Organizations, if set, reads the AWS Organizations data of an
+	// account: the service control policies of the caller's account and
+	// the resource control policies of the resource's account are then
+	// enforced on every request, and aws:PrincipalOrgID,
+	// aws:PrincipalOrgPaths, aws:ResourceOrgID and aws:ResourceOrgPaths
+	// are set. It is cached like the caller's policies.
+	Organizations OrgResolver
 }
 
 // Engine is the Authorizer of the server: it resolves the caller's
@@ -61,6 +68,7 @@ type Engine struct {
 	opts     Options
 	cache    *policyCache
 	resolved *resolutionCache[resolution]
+	orgs     *resolutionCache[*orgEntry]
 	allowAll *eval.Policy
 
 	usageMu  sync.Mutex
@@ -83,6 +91,7 @@ func New(st store.Store, opts Options) *Engine {
 		opts:     opts,
 		cache:    newPolicyCache(opts.CacheSize, copts...),
 		resolved: newResolutionCache[resolution](st, opts.MaxCacheAge, opts.CacheSize),
+		orgs:     newResolutionCache[*orgEntry](st, opts.MaxCacheAge, opts.CacheSize),
 		lastUse:  make(map[string]time.Time),
 		keyUseIv: opts.KeyUseInterval,
 	}
@@ -135,8 +144,12 @@ func (e *Engine) Authorize(ctx context.Context, req *Request) error {
 		Action:          req.Action,
 		Resource:        req.Resource,
 		ResourceAccount: resourceAccount(req),
-		Context:         e.requestContext(req, &principal, now, memo),
 	}
+	ok, err := e.applyOrganizations(ctx, req, set, er)
+	if err != nil {
+		return err
+	}
+	er.Context = e.requestContext(req, &principal, now, memo, ok)
 	if er.Resource == "" {
 		er.Resource = "*"
 	}
@@ -248,7 +261,7 @@ func resultLabel(d eval.Decision) string {
 
 // context builds the request context: the service's keys, the global
 // keys IAM adds to every request, and the principal's keys.
-func (e *Engine) context(req *Request, p *eval.Principal, now time.Time) *eval.Context {
+func (e *Engine) context(req *Request, p *eval.Principal, now time.Time, ok orgKeys) *eval.Context {
 	c := eval.NewContext()
 	for k, vs := range req.ConditionKeys() {
 		c.Set(k, vs...)
@@ -286,6 +299,7 @@ func (e *Engine) context(req *Request, p *eval.Principal, now time.Time) *eval.C
 			c.SetDefault("aws:SourceIdentity", s.SourceIdentity)
 		}
 	}
+	ok.set(c)
 	p.AddToContext(c)
 	return c
 }
@@ -408,9 +422,9 @@ func (e *Engine) resolve(ctx context.Context, c *Caller) (*eval.PolicySet, eval.
 // requestContext returns the request context, reusing the caller's last
 // one when the request adds no keys of its own and every global key has
 // the same value.
-func (e *Engine) requestContext(req *Request, p *eval.Principal, now time.Time, memo *contextMemo) *eval.Context {
+func (e *Engine) requestContext(req *Request, p *eval.Principal, now time.Time, memo *contextMemo, ok orgKeys) *eval.Context {
 	if memo == nil || len(req.Context) > 0 || len(req.ResourceTags) > 0 {
-		return e.context(req, p, now)
+		return e.context(req, p, now, ok)
 	}
 	var key strings.Builder
 	key.WriteString(strconv.FormatInt(now.Unix(), 10))
@@ -418,6 +432,7 @@ func (e *Engine) requestContext(req *Request, p *eval.Principal, now time.Time, 
 	key.WriteString(req.Region)
 	key.WriteByte('|')
 	key.WriteString(resourceAccount(req))
+	key.WriteString(ok.memoKey())
 	if h := req.HTTP; h != nil {
 		key.WriteByte('|')
 		key.WriteString(remoteHost(h.RemoteAddr)) // the port does not matter
@@ -435,7 +450,7 @@ func (e *Engine) requestContext(req *Request, p *eval.Principal, now time.Time, 
 		return c
 	}
 	memo.mu.Unlock()
-	c := e.context(req, p, now)
+	c := e.context(req, p, now, ok)
 	memo.mu.Lock()
 	memo.key, memo.ctx = k, c
 	memo.mu.Unlock()

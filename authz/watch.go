@@ -41,8 +41,9 @@ var _ Generationer = (*WatchedStore)(nil)
 // must use the returned store; writes by other processes are seen after
 // at most Options.MaxCacheAge, unless st keeps a generation of its own
 // that they advance (a Generationer and Syncer such as store/postgres):
-// then they are seen by the next request. Audit events, resources of other services
-// and access-key last-use records do not invalidate anything.
+// then they are seen by the next request. Writes of AWS Organizations'
+// resources invalidate them too; audit events, resources of other services
+// and access-key last-use records do not.
 func Watch(st store.Store) *WatchedStore {
 	return &WatchedStore{Store: st}
 }
@@ -165,6 +166,37 @@ func (t *watchedTx) DeleteSession(id string) error { return t.mark(t.Tx.DeleteSe
 func (t *watchedTx) DeleteExpiredSessions(at time.Time) (int, error) {
 	n, err := t.Tx.DeleteExpiredSessions(at)
 	return n, t.mark(err)
+}
+
+// Resources of AWS Organizations (service "organizations": the
+// organization, its roots, OUs, accounts and policies) decide which
+// service and resource control policies apply, so writing them
+// invalidates too; resources of other services do not.
+
+// OrganizationsService is the store.Resource service of AWS Organizations'
+// records, whose writes invalidate the caches.
+const OrganizationsService = "organizations"
+
+func (t *watchedTx) CreateResource(r store.Resource) (store.Resource, error) {
+	out, err := t.Tx.CreateResource(r)
+	if r.Service == OrganizationsService {
+		err = t.mark(err)
+	}
+	return out, err
+}
+func (t *watchedTx) UpdateResource(r store.Resource) (store.Resource, error) {
+	out, err := t.Tx.UpdateResource(r)
+	if r.Service == OrganizationsService {
+		err = t.mark(err)
+	}
+	return out, err
+}
+func (t *watchedTx) DeleteResource(accountID, service, resourceType, id string) error {
+	err := t.Tx.DeleteResource(accountID, service, resourceType, id)
+	if service == OrganizationsService {
+		err = t.mark(err)
+	}
+	return err
 }
 
 // Creating a user, group or role with the name of a deleted one must not

@@ -1,7 +1,8 @@
 // Package app wires the connect-iam server together: the data directory
 // (SQLite database, master key, bootstrap credentials), the SigV4
 // verifier over the credential store, the authorizer, the audit log and
-// the IAM, STS and Access Analyzer handlers on one HTTP server. The
+// the IAM, STS, Access Analyzer and Organizations handlers on one HTTP
+// server. The
 // "connect-iam serve" command and the end-to-end tests share it, so that
 // the tests drive exactly what the command runs.
 package app
@@ -30,6 +31,7 @@ import (
 	"github.com/connect-iam/connect-iam/internal/audit"
 	"github.com/connect-iam/connect-iam/internal/bootstrap"
 	"github.com/connect-iam/connect-iam/internal/secretbox"
+	"github.com/connect-iam/connect-iam/organizations"
 	"github.com/connect-iam/connect-iam/server"
 	"github.com/connect-iam/connect-iam/server/sigv4"
 	"github.com/connect-iam/connect-iam/store"
@@ -303,14 +305,16 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		ManagedPolicy: iam.ManagedPolicy,
 		Observe:       a.Server.ObserveDecision,
 		Now:           cfg.Now,
+		Organizations: organizations.Resolve,
 	})
 	iam.Register(a.Server, iam.Deps{Store: ws, Box: box, Authorizer: a.authz, Catalog: cat, Now: cfg.Now,
 		RoleInUse: connect.InstancesUsingRole})
 	sts.Register(a.Server, sts.Deps{Store: ws, Box: box, Authorizer: a.authz, ManagedPolicy: iam.ManagedPolicy,
 		Catalog: cat, Now: cfg.Now})
 	accessanalyzer.Register(a.Server, accessanalyzer.Deps{Authorizer: a.authz, Catalog: validate.FromCatalog(cat)})
+	organizations.Register(a.Server, organizations.Deps{Store: ws, Authorizer: a.authz, Now: cfg.Now})
 	// The API models decode concurrently: most of the start-up time.
-	apimodel.Preload("connect", "appintegrations", "qconnect", "wisdom", "connectcampaigns", "connectcampaignsv2", "customer-profiles")
+	apimodel.Preload("connect", "appintegrations", "qconnect", "wisdom", "connectcampaigns", "connectcampaignsv2", "customer-profiles", "organizations")
 	a.Served = append([]*apiservice.Served{connect.Register(a.Server, connect.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})},
 		connectapps.Register(a.Server, connectapps.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})...)
 	// The web console signs its calls as the signed-in principal and
