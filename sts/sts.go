@@ -141,6 +141,8 @@ var (
 type Service struct {
 	d Deps
 
+	jwks *jwksCache // issuers' key sets, for AssumeRoleWithWebIdentity
+
 	mu        sync.Mutex
 	lastPurge time.Time
 	roleUsed  map[string]time.Time // role ARN to last recorded use
@@ -148,7 +150,7 @@ type Service struct {
 
 // Register registers the STS operations on srv and returns the service.
 func Register(srv *server.Server, d Deps) *Service {
-	s := &Service{d: d, roleUsed: map[string]time.Time{}}
+	s := &Service{d: d, roleUsed: map[string]time.Time{}, jwks: newJWKSCache()}
 	for name, h := range map[string]func(context.Context, *server.QueryCall) (any, error){
 		"AssumeRole":         s.assumeRole,
 		"GetFederationToken": s.getFederationToken,
@@ -158,6 +160,10 @@ func Register(srv *server.Server, d Deps) *Service {
 	} {
 		srv.RegisterQuery("sts", name, server.QueryHandlerFunc(h))
 	}
+	// The federation operations are unsigned, as in AWS: the token or
+	// assertion is the credential.
+	srv.RegisterUnsignedQuery("sts", "AssumeRoleWithWebIdentity", server.QueryHandlerFunc(s.assumeRoleWithWebIdentity))
+	srv.RegisterUnsignedQuery("sts", "AssumeRoleWithSAML", server.QueryHandlerFunc(s.assumeRoleWithSAML))
 	return s
 }
 
