@@ -136,16 +136,14 @@ func (p *IdP) MintAssertion(o AssertionOptions) (string, error) {
 	if err := sctx.SetSignatureMethod(dsig.RSASHA256SignatureMethod); err != nil {
 		return "", fmt.Errorf("testidp: %w", err)
 	}
-	signed, err := sctx.SignEnveloped(a)
+	// The signature goes after the Issuer, as the SAML core schema
+	// orders an assertion's children.
+	sig, err := sctx.ConstructSignature(a, true)
 	if err != nil {
 		return "", fmt.Errorf("testidp: signing the assertion: %w", err)
 	}
-	// The signature belongs after the Issuer (SAML core schema).
-	sig := signed.SelectElement("ds:Signature")
-	if sig != nil {
-		signed.RemoveChild(sig)
-		signed.InsertChildAt(1, sig)
-	}
+	a.InsertChildAt(1, sig)
+	signed := a
 
 	resp := etree.NewElement("samlp:Response")
 	resp.CreateAttr("xmlns:samlp", nsProtocol)
