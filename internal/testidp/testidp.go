@@ -82,6 +82,19 @@ func New(dir string, box *secretbox.Box, now func() time.Time) *IdP {
 	return &IdP{dir: dir, box: box, now: now}
 }
 
+// NewWithKey returns a test IdP, kept in memory, that signs with priv
+// under a new self-signed certificate: for tests that need a known key
+// or cannot afford generating one.
+func NewWithKey(priv *rsa.PrivateKey, now func() time.Time) (*IdP, error) {
+	p := New("", nil, now)
+	k, err := certify(priv, p.now())
+	if err != nil {
+		return nil, err
+	}
+	p.key = k
+	return p, nil
+}
+
 // Key returns the signing key, creating it on first use.
 func (p *IdP) Key() (*Key, error) {
 	p.mu.Lock()
@@ -166,6 +179,11 @@ func generate(now time.Time) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("testidp: generating the key: %w", err)
 	}
+	return certify(priv, now)
+}
+
+// certify makes the self-signed certificate of priv.
+func certify(priv *rsa.PrivateKey, now time.Time) (*Key, error) {
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 63))
 	if err != nil {
 		return nil, err
