@@ -211,3 +211,30 @@ func newKey(priv *rsa.PrivateKey, cert *x509.Certificate) *Key {
 	sum := sha256.Sum256(pub)
 	return &Key{Private: priv, Cert: cert, KeyID: base64.RawURLEncoding.EncodeToString(sum[:12])}
 }
+
+// Reseal seals the key file of the data directory dir under box next
+// instead of box old, for "connect-iam keys rotate". A directory without
+// a key file is left as it is.
+func Reseal(dir string, old, next *secretbox.Box) error {
+	path := filepath.Join(dir, KeyFile)
+	sealed, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("testidp: %w", err)
+	}
+	b, err := old.Open(sealed, keyAD)
+	if err != nil {
+		return fmt.Errorf("testidp: %s does not open with the old master key: %w", path, err)
+	}
+	tmp := path + ".new"
+	if err := os.WriteFile(tmp, next.Seal(b, keyAD), 0o600); err != nil {
+		return fmt.Errorf("testidp: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("testidp: %w", err)
+	}
+	return nil
+}
