@@ -1,6 +1,10 @@
 // Package sts implements the AWS Security Token Service operations of the
 // server over the awsQuery protocol: AssumeRole, GetFederationToken,
-// GetSessionToken, GetCallerIdentity and GetAccessKeyInfo.
+// GetSessionToken, GetCallerIdentity and GetAccessKeyInfo, and the unsigned
+// federation calls AssumeRoleWithWebIdentity (webidentity.go: the JWT
+// verified against the issuer's JWKS) and AssumeRoleWithSAML (saml.go: the
+// assertion's XML signature verified against the SAML provider's
+// certificate); docs/federation.md describes them.
 //
 // Temporary credentials have access key IDs beginning with ASIA. They are
 // stored as a store.Session whose secret access key and session token are
