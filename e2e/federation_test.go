@@ -102,6 +102,11 @@ func TestWebIdentityFederation(t *testing.T) {
 		t.Errorf("GetCallerIdentity %s, want %s", aws.ToString(who.Arn), aws.ToString(out.AssumedRoleUser.Arn))
 	}
 
+	role, err := admin.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("deploy")})
+	if err != nil || role.Role.RoleLastUsed == nil || role.Role.RoleLastUsed.LastUsedDate == nil {
+		t.Errorf("GetRole after AssumeRoleWithWebIdentity: RoleLastUsed not recorded (%v)", err)
+	}
+
 	// Another repository's token: the trust policy's sub condition denies.
 	_, err = assume(mint("repo:octo-org/other-repo:ref:refs/heads/main", 0))
 	wantAPIError(t, err, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")

@@ -388,7 +388,22 @@ func (s *Service) assumeFederated(ctx context.Context, fr *federatedRequest) (st
 		Created:      now,
 		Expiration:   now.Add(dur),
 	}
-	if err := s.storeSession(ctx, cr, sess, nil); err != nil {
+	var recordUse func(tx store.Tx) error
+	if s.roleUseDue(role.ARN, now) {
+		region := ""
+		if fr.call.Auth != nil {
+			region = fr.call.Auth.Region
+		}
+		recordUse = func(tx store.Tx) error {
+			r, err := tx.GetRole(role.AccountID, role.Name)
+			if err != nil {
+				return err
+			}
+			r.LastUsed, r.LastUsedRegion = now, region
+			return tx.UpdateRole(r)
+		}
+	}
+	if err := s.storeSession(ctx, cr, sess, recordUse); err != nil {
 		return store.Session{}, issued{}, nil, err
 	}
 	return sess, cr, packed, nil
