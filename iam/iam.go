@@ -2,7 +2,8 @@
 // awsQuery protocol, version 2010-05-08) over the connect-iam store: users,
 // groups and membership, roles and their trust policies, customer managed
 // policies with versions, inline policies, attached managed policies,
-// permissions boundaries, access keys, tags, service-linked roles,
+// permissions boundaries, access keys, tags, service-linked roles, OIDC
+// and SAML identity providers (oidc.go, saml.go),
 // GetAccountAuthorizationDetails and the policy simulator.
 //
 // Every operation is authorized with the [authz.Authorizer] given in [Deps]

@@ -1,6 +1,10 @@
 // Package sts implements the AWS Security Token Service operations of the
 // server over the awsQuery protocol: AssumeRole, GetFederationToken,
-// GetSessionToken, GetCallerIdentity and GetAccessKeyInfo.
+// GetSessionToken, GetCallerIdentity and GetAccessKeyInfo, and the unsigned
+// federation calls AssumeRoleWithWebIdentity (webidentity.go: the JWT
+// verified against the issuer's JWKS) and AssumeRoleWithSAML (saml.go: the
+// assertion's XML signature verified against the SAML provider's
+// certificate); docs/federation.md describes them.
 //
 // Temporary credentials have access key IDs beginning with ASIA. They are
 // stored as a store.Session whose secret access key and session token are
@@ -142,6 +146,8 @@ var (
 type Service struct {
 	d Deps
 
+	jwks *jwksCache // issuers' key sets, for AssumeRoleWithWebIdentity
+
 	mu        sync.Mutex
 	lastPurge time.Time
 	roleUsed  map[string]time.Time // role ARN to last recorded use
@@ -149,7 +155,7 @@ type Service struct {
 
 // Register registers the STS operations on srv and returns the service.
 func Register(srv *server.Server, d Deps) *Service {
-	s := &Service{d: d, roleUsed: map[string]time.Time{}}
+	s := &Service{d: d, roleUsed: map[string]time.Time{}, jwks: newJWKSCache()}
 	for name, h := range map[string]func(context.Context, *server.QueryCall) (any, error){
 		"AssumeRole":         s.assumeRole,
 		"GetFederationToken": s.getFederationToken,
@@ -162,6 +168,10 @@ func Register(srv *server.Server, d Deps) *Service {
 	for name, h := range s.moreOperations() {
 		srv.RegisterQuery("sts", name, validated(name, h))
 	}
+	// The federation operations are unsigned, as in AWS: the token or
+	// assertion is the credential.
+	srv.RegisterUnsignedQuery("sts", "AssumeRoleWithWebIdentity", server.QueryHandlerFunc(s.assumeRoleWithWebIdentity))
+	srv.RegisterUnsignedQuery("sts", "AssumeRoleWithSAML", server.QueryHandlerFunc(s.assumeRoleWithSAML))
 	return s
 }
 

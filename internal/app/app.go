@@ -31,6 +31,7 @@ import (
 	"github.com/connect-iam/connect-iam/internal/audit"
 	"github.com/connect-iam/connect-iam/internal/bootstrap"
 	"github.com/connect-iam/connect-iam/internal/secretbox"
+	"github.com/connect-iam/connect-iam/internal/testidp"
 	"github.com/connect-iam/connect-iam/organizations"
 	"github.com/connect-iam/connect-iam/server"
 	"github.com/connect-iam/connect-iam/server/sigv4"
@@ -101,6 +102,10 @@ type App struct {
 	DataDir string
 	// Served lists the model-driven services and their operations.
 	Served []*apiservice.Served
+	// TestIdP is the built-in test identity provider (OIDC issuer and
+	// SAML IdP) the server serves under /_connect-iam/oidc and
+	// /_connect-iam/saml.
+	TestIdP *testidp.IdP
 
 	authz   *authz.Engine
 	audit   *audit.Log
@@ -299,6 +304,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Auditor:         a.audit,
 	})
 	a.Server.Handle("POST "+ResetPath, a.resetHandler(verifier, cfg.AllowReset))
+	a.TestIdP = testidp.New(a.DataDir, box, cfg.Now)
+	a.TestIdP.Register(a.Server.Handle)
 	cat := catalog.Default()
 	a.authz = authz.New(ws, authz.Options{
 		Catalog:       cat,

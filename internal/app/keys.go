@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/connect-iam/connect-iam/internal/secretbox"
+	"github.com/connect-iam/connect-iam/internal/testidp"
 	"github.com/connect-iam/connect-iam/store/sqlite"
 )
 
@@ -169,6 +170,12 @@ func RotateKey(ctx context.Context, dir string) (*Rotation, error) {
 	if err != nil {
 		os.Remove(newPath)
 		return nil, fmt.Errorf("rotate master key: %w; nothing was changed, %s is still the key", err, secretbox.KeyFile)
+	}
+	// The test identity provider's key file is sealed with the master key
+	// too. It holds a test key only: one that cannot be resealed is
+	// removed, and a new one is made on first use.
+	if err := testidp.Reseal(dir, old, nb); err != nil {
+		os.Remove(filepath.Join(dir, testidp.KeyFile))
 	}
 	keyPath := filepath.Join(dir, secretbox.KeyFile)
 	oldPath := filepath.Join(dir, secretbox.KeyFile+".old-"+old.KeyID())
