@@ -76,6 +76,9 @@ type Config struct {
 	Memory bool
 	// AllowReset enables POST ResetPath for the bootstrap administrator.
 	AllowReset bool
+	// Enforcement chooses whether denials fail calls (the default), or
+	// are only audited (log, off), per account or principal.
+	Enforcement *authz.EnforcementRules
 }
 
 // App is a configured server with its store, ready to serve.
@@ -236,13 +239,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			ctx, rec := authz.WithRecorder(ctx)
 			return context.WithValue(ctx, recorderKey{}, rec)
 		},
-		Decision: func(ctx context.Context) string {
+		Records: func(ctx context.Context) []authz.Record {
 			if rec, ok := ctx.Value(recorderKey{}).(*authz.Recorder); ok {
-				if last, ok := rec.Last(); ok {
-					return last.Decision.String()
-				}
+				return rec.All()
 			}
-			return ""
+			return nil
 		},
 	})
 	verifier := &sigv4.Verifier{Store: authz.NewCredentialStore(ws, box, cfg.Now), Now: cfg.Now}
@@ -261,6 +262,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		ManagedPolicy: iam.ManagedPolicy,
 		Observe:       a.Server.ObserveDecision,
 		Now:           cfg.Now,
+		Enforcement:   cfg.Enforcement,
 	})
 	iam.Register(a.Server, iam.Deps{Store: ws, Box: box, Authorizer: a.authz, Catalog: cat, Now: cfg.Now,
 		RoleInUse: connect.InstancesUsingRole})
