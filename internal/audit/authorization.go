@@ -39,8 +39,8 @@ type AuthorizationRequest struct {
 	// Missing is the permission a denial lacked.
 	Missing *MissingPermission `json:"missing,omitempty"`
 	// Explanation is the engine's explanation of a denial that let the
-	// call proceed (enforcement log).
-	Explanation *eval.Explanation `json:"explanation,omitempty"`
+	// call proceed (enforcement log), as eval.Explanation marshals it.
+	Explanation json.RawMessage `json:"explanation,omitempty"`
 }
 
 // MissingPermission is what a denied request needed.
@@ -87,7 +87,9 @@ func authorizationData(recs []authz.Record) json.RawMessage {
 			ar.Missing = missing(r)
 			if r.Soft() {
 				ar.WouldHaveBeenDenied, d.WouldHaveBeenDenied = true, true
-				ar.Explanation = r.Explanation
+				if r.Explanation != nil {
+					ar.Explanation, _ = json.Marshal(r.Explanation)
+				}
 			}
 		}
 		d.Authorization = append(d.Authorization, ar)

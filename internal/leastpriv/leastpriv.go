@@ -129,6 +129,16 @@ type Options struct {
 	Siblings int
 	// NoDependent leaves out the dependent actions of the catalog.
 	NoDependent bool
+	// ConditionKeys are condition keys (typically those the principal's
+	// policies test) to carry as StringEquals (ArnEquals, Bool)
+	// conditions with the observed values, on the statements of actions
+	// whose every call carried the key: without them a policy allowing
+	// an action the existing one allows only under a condition would be
+	// new access.
+	ConditionKeys []string
+	// KeepCreated keeps the IDs of resources the calls created instead of
+	// generalising them to PARENT/*.
+	KeepCreated bool
 }
 
 // Generalisation is a resource pattern that replaced the resources
@@ -136,6 +146,10 @@ type Options struct {
 type Generalisation struct {
 	Pattern   string   `json:"pattern"`
 	Resources []string `json:"resources"`
+	// Reason is "siblings" (many resources under one parent were
+	// touched) or "created" (the calls created them, so their IDs are
+	// new on every run).
+	Reason string `json:"reason"`
 }
 
 // Dependent is a dependent action the catalog lists for an observed one.
@@ -170,6 +184,7 @@ type actionUse struct {
 	tagKeys map[string]int // requests carrying aws:TagKeys, per key
 	nTagKey int            // requests with aws:TagKeys
 	resTags map[string]map[string]int
+	keys    map[string]map[string]int // ConditionKeys carried, per value
 }
 
 // Generate builds the policy that allows calls: actions grouped per
@@ -178,19 +193,28 @@ type actionUse struct {
 // request, and the catalog's dependent actions. It never fails: an empty
 // calls gives a policy without statements.
 func Generate(calls []Call, opts Options) *Result {
+	if opts.Catalog == nil {
+		opts.Catalog = catalog.Default()
+	}
 	siblings := opts.Siblings
 	if siblings == 0 {
 		siblings = DefaultSiblings
 	}
 	uses := map[string]*actionUse{}
 	var order []string
+	keep := map[string]string{} // lower-cased key -> key
+	for _, k := range opts.ConditionKeys {
+		keep[strings.ToLower(k)] = k
+	}
+	seenRes := map[string]bool{}
+	created := map[string]map[string]bool{} // parent -> resources
 	for _, c := range calls {
 		r := c.Request
 		key := strings.ToLower(r.Action)
 		u := uses[key]
 		if u == nil {
 			u = &actionUse{action: r.Action, resources: map[string]bool{}, reqTags: map[string]map[string]int{},
-				tagKeys: map[string]int{}, resTags: map[string]map[string]int{}}
+				tagKeys: map[string]int{}, resTags: map[string]map[string]int{}, keys: map[string]map[string]int{}}
 			uses[key] = u
 			order = append(order, key)
 		}
@@ -200,7 +224,22 @@ func Generate(calls []Call, opts Options) *Result {
 		}
 		u.resources[res] = true
 		u.calls++
+		if !seenRes[res] {
+			seenRes[res] = true
+			if p, ok := parent(res); ok && !opts.KeepCreated && strings.HasPrefix(c.EventName, "Create") {
+				if created[p] == nil {
+					created[p] = map[string]bool{}
+				}
+				created[p][res] = true
+			}
+		}
 		for k, vs := range r.Context {
+			if name, ok := keep[strings.ToLower(k)]; ok && len(vs) == 1 {
+				if u.keys[name] == nil {
+					u.keys[name] = map[string]int{}
+				}
+				u.keys[name][vs[0]]++
+			}
 			switch {
 			case strings.HasPrefix(strings.ToLower(k), "aws:requesttag/") && len(vs) > 0:
 				tag := k[len("aws:RequestTag/"):]
@@ -224,8 +263,16 @@ func Generate(calls []Call, opts Options) *Result {
 	}
 	res := &Result{Calls: len(calls), Actions: len(uses)}
 
-	// Generalise siblings across all actions.
+	// Generalise the resources the calls created, then siblings, across
+	// all actions.
 	general := map[string]string{} // resource -> pattern
+	for _, p := range slices.Sorted(maps.Keys(created)) {
+		g := Generalisation{Pattern: p + "*", Resources: slices.Sorted(maps.Keys(created[p])), Reason: "created"}
+		for _, r := range g.Resources {
+			general[r] = g.Pattern
+		}
+		res.Generalised = append(res.Generalised, g)
+	}
 	if siblings > 0 {
 		byParent := map[string]map[string]bool{}
 		for _, u := range uses {
@@ -239,10 +286,10 @@ func Generate(calls []Call, opts Options) *Result {
 			}
 		}
 		for _, p := range slices.Sorted(maps.Keys(byParent)) {
-			if len(byParent[p]) < siblings {
+			if len(byParent[p]) < siblings || created[p] != nil {
 				continue
 			}
-			g := Generalisation{Pattern: p + "*", Resources: slices.Sorted(maps.Keys(byParent[p]))}
+			g := Generalisation{Pattern: p + "*", Resources: slices.Sorted(maps.Keys(byParent[p])), Reason: "siblings"}
 			for _, r := range g.Resources {
 				general[r] = g.Pattern
 			}
@@ -271,13 +318,13 @@ func Generate(calls []Call, opts Options) *Result {
 			set[r] = true
 		}
 		rs := slices.Sorted(maps.Keys(set))
-		if set["*"] {
+		// An action without resource-level permissions is granted on "*"
+		// only, as the service authorization reference says (and as the
+		// validator and the reasoner read it).
+		if a, ok := opts.Catalog.Action(u.action); set["*"] || (ok && !a.SupportsResourceLevelPermissions()) {
 			rs = []string{"*"}
 		}
-		var cond map[string]map[string][]string
-		if opts.WithTagConditions {
-			cond = u.conditions()
-		}
+		cond := u.conditions(opts.WithTagConditions, opts.Catalog)
 		svc, _, _ := strings.Cut(key, ":")
 		cb, _ := json.Marshal(cond)
 		gk := svc + "|" + strings.Join(rs, ",") + "|" + string(cb)
@@ -300,9 +347,6 @@ func Generate(calls []Call, opts Options) *Result {
 
 	if !opts.NoDependent {
 		cat := opts.Catalog
-		if cat == nil {
-			cat = catalog.Default()
-		}
 		seen := map[string]bool{}
 		for _, key := range order {
 			seen[key] = true
@@ -342,8 +386,40 @@ func Generate(calls []Call, opts Options) *Result {
 	return res
 }
 
-// conditions returns the tag conditions every request of u satisfied.
-func (u *actionUse) conditions() map[string]map[string][]string {
+// conditions returns the conditions every request of u satisfied: the
+// kept condition keys, and the tags when tags is set.
+func (u *actionUse) conditions(tags bool, cat *catalog.Catalog) map[string]map[string][]string {
+	out := map[string]map[string][]string{}
+	add := func(op, key string, values []string) {
+		if out[op] == nil {
+			out[op] = map[string][]string{}
+		}
+		out[op][key] = values
+	}
+	for _, k := range slices.Sorted(maps.Keys(u.keys)) {
+		if total(u.keys[k]) != u.calls {
+			continue
+		}
+		op := "StringEquals"
+		if t, ok := cat.KeyType(k); ok {
+			switch t.String() {
+			case "String":
+			case "ARN":
+				op = "ArnEquals"
+			case "Bool":
+				op = "Bool"
+			default:
+				continue
+			}
+		}
+		add(op, k, slices.Sorted(maps.Keys(u.keys[k])))
+	}
+	if !tags {
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	}
 	se := map[string][]string{}
 	for _, k := range slices.Sorted(maps.Keys(u.reqTags)) {
 		if total(u.reqTags[k]) == u.calls {
@@ -355,9 +431,8 @@ func (u *actionUse) conditions() map[string]map[string][]string {
 			se["aws:ResourceTag/"+k] = slices.Sorted(maps.Keys(u.resTags[k]))
 		}
 	}
-	out := map[string]map[string][]string{}
-	if len(se) > 0 {
-		out["StringEquals"] = se
+	for k, v := range se {
+		add("StringEquals", k, v)
 	}
 	if u.nTagKey == u.calls && len(u.tagKeys) > 0 {
 		out["ForAllValues:StringEquals"] = map[string][]string{"aws:TagKeys": slices.Sorted(maps.Keys(u.tagKeys))}
