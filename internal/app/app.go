@@ -16,6 +16,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/connect-iam/connect-iam/accessanalyzer"
@@ -102,6 +103,9 @@ type App struct {
 	raw     store.Store // the store under the watched one
 	watched *authz.WatchedStore
 	secret  string // the generated administrator secret of a Memory app
+
+	streamsDone chan struct{} // closed to end the audit streams
+	stopStreams func()
 }
 
 // MemoryCredentials returns the administrator's credentials in AWS
@@ -256,6 +260,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Auditor:         a.audit,
 	})
 	a.Server.Handle("POST "+ResetPath, a.resetHandler(verifier, cfg.AllowReset))
+	a.streamsDone = make(chan struct{})
+	a.stopStreams = sync.OnceFunc(func() { close(a.streamsDone) })
+	a.Server.Handle("GET "+StreamPath, a.streamHandler(verifier))
 	cat := catalog.Default()
 	a.authz = authz.New(ws, authz.Options{
 		Catalog:       cat,
@@ -279,6 +286,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 // Run serves on l until ctx ends, shuts down gracefully (in-flight
 // requests finish) and closes the app.
 func (a *App) Run(ctx context.Context, l net.Listener) error {
+	stop := context.AfterFunc(ctx, a.stopStreams) // streams never end by themselves
+	defer stop()
 	err := a.Server.Run(ctx, l)
 	if cerr := a.Close(); err == nil {
 		err = cerr
@@ -289,6 +298,7 @@ func (a *App) Run(ctx context.Context, l net.Listener) error {
 // Close flushes the audit log, stops the authorizer's background writes
 // and closes the store. Call it after the server has stopped serving.
 func (a *App) Close() error {
+	a.stopStreams()
 	a.audit.Close()
 	a.authz.Close()
 	if err := a.Store.Close(); err != nil {
