@@ -100,4 +100,3 @@ func (a *App) streamHandler(v *sigv4.Verifier) http.Handler {
 		}
 	})
 }
-
