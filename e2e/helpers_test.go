@@ -74,7 +74,7 @@ func startServer(t *testing.T) *testServer {
 
 // startServerWith is startServer with the configuration changed by
 // configure (nil changes nothing).
-func startServerWith(t *testing.T, configure func(*app.Config)) *testServer {
+func startServerWith(t testing.TB, configure func(*app.Config)) *testServer {
 	t.Helper()
 	env := map[string]string{"CONNECT_IAM_ACCOUNT_ID": account,
 		"CONNECT_IAM_BOOTSTRAP_ACCESS_KEY_ID": adminKey, "CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY": adminSecret}

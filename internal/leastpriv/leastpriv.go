@@ -44,7 +44,7 @@ type Call struct {
 // Events without authorization data (unauthenticated calls, calls that
 // need no permission, events written before it was recorded) add none.
 func Calls(events []store.Event) ([]Call, error) {
-	var out []Call
+	out := make([]Call, 0, len(events))
 	for _, e := range events {
 		d, err := audit.ParseAuthorization(e.AdditionalEventData)
 		if err != nil {
