@@ -248,6 +248,11 @@ type Event struct {
 	ErrorCode         string
 	ErrorMessage      string
 	Decision          string // "Allow", "ExplicitDeny", "ImplicitDeny", ...
+	// AdditionalEventData is CloudTrail's additionalEventData: a JSON
+	// object the server fills with the authorization requests of the
+	// call (action, resource, condition keys, decision, enforcement), or
+	// nil.
+	AdditionalEventData json.RawMessage
 }
 
 // EventQuery selects audit events. Zero fields do not restrict.

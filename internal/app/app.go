@@ -17,6 +17,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/connect-iam/connect-iam/accessanalyzer"
@@ -86,6 +87,9 @@ type Config struct {
 	// the master key and the credentials file. Several servers may share
 	// one database; they must share the master key (docs/postgres.md).
 	Database string
+	// Enforcement chooses whether denials fail calls (the default), or
+	// are only audited (log, off), per account or principal.
+	Enforcement *authz.EnforcementRules
 }
 
 // App is a configured server with its store, ready to serve.
@@ -113,6 +117,9 @@ type App struct {
 	raw     store.Store // the store under the watched one
 	watched *authz.WatchedStore
 	secret  string // the generated administrator secret of a Memory app
+
+	streamsDone chan struct{} // closed to end the audit streams
+	stopStreams func()
 }
 
 // MemoryCredentials returns the administrator's credentials in AWS
@@ -284,13 +291,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			ctx, rec := authz.WithRecorder(ctx)
 			return context.WithValue(ctx, recorderKey{}, rec)
 		},
-		Decision: func(ctx context.Context) string {
+		Records: func(ctx context.Context) []authz.Record {
 			if rec, ok := ctx.Value(recorderKey{}).(*authz.Recorder); ok {
-				if last, ok := rec.Last(); ok {
-					return last.Decision.String()
-				}
+				return rec.All()
 			}
-			return ""
+			return nil
 		},
 	})
 	creds := authz.NewCredentialStore(ws, box, cfg.Now)
@@ -306,6 +311,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Server.Handle("POST "+ResetPath, a.resetHandler(verifier, cfg.AllowReset))
 	a.TestIdP = testidp.New(a.DataDir, box, cfg.Now)
 	a.TestIdP.Register(a.Server.Handle)
+	a.streamsDone = make(chan struct{})
+	a.stopStreams = sync.OnceFunc(func() { close(a.streamsDone) })
+	a.Server.Handle("GET "+StreamPath, a.streamHandler(verifier))
 	cat := catalog.Default()
 	a.authz = authz.New(ws, authz.Options{
 		Catalog:       cat,
@@ -313,6 +321,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Observe:       a.Server.ObserveDecision,
 		Now:           cfg.Now,
 		Organizations: organizations.Resolve,
+		Enforcement:   cfg.Enforcement,
 	})
 	iam.Register(a.Server, iam.Deps{Store: ws, Box: box, Authorizer: a.authz, Catalog: cat, Now: cfg.Now,
 		RoleInUse: connect.InstancesUsingRole})
@@ -336,6 +345,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 // Run serves on l until ctx ends, shuts down gracefully (in-flight
 // requests finish) and closes the app.
 func (a *App) Run(ctx context.Context, l net.Listener) error {
+	stop := context.AfterFunc(ctx, a.stopStreams) // streams never end by themselves
+	defer stop()
 	err := a.Server.Run(ctx, l)
 	if cerr := a.Close(); err == nil {
 		err = cerr
@@ -346,6 +357,7 @@ func (a *App) Run(ctx context.Context, l net.Listener) error {
 // Close flushes the audit log, stops the authorizer's background writes
 // and closes the store. Call it after the server has stopped serving.
 func (a *App) Close() error {
+	a.stopStreams()
 	a.audit.Close()
 	a.authz.Close()
 	if err := a.Store.Close(); err != nil {
