@@ -175,25 +175,25 @@ func (t *watchedTx) DeleteExpiredSessions(at time.Time) (int, error) {
 
 // OrganizationsService is the store.Resource service of AWS Organizations'
 // records, whose writes invalidate the caches.
-const OrganizationsService = "organizations"
+const OrganizationsService = store.OrganizationsService
 
 func (t *watchedTx) CreateResource(r store.Resource) (store.Resource, error) {
 	out, err := t.Tx.CreateResource(r)
-	if r.Service == OrganizationsService {
+	if store.AuthorizationService(r.Service) {
 		err = t.mark(err)
 	}
 	return out, err
 }
 func (t *watchedTx) UpdateResource(r store.Resource) (store.Resource, error) {
 	out, err := t.Tx.UpdateResource(r)
-	if r.Service == OrganizationsService {
+	if store.AuthorizationService(r.Service) {
 		err = t.mark(err)
 	}
 	return out, err
 }
 func (t *watchedTx) DeleteResource(accountID, service, resourceType, id string) error {
 	err := t.Tx.DeleteResource(accountID, service, resourceType, id)
-	if service == OrganizationsService {
+	if store.AuthorizationService(service) {
 		err = t.mark(err)
 	}
 	return err

@@ -141,6 +141,7 @@ func (t *tx) CreateResource(r store.Resource) (store.Resource, error) {
 	if err := t.checkNameKey(r); err != nil {
 		return store.Resource{}, err
 	}
+	t.touchFor(r.Service)
 	created := orNow(r.Created)
 	if err := t.execErr("create "+desc, "INSERT INTO resources ("+resourceCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
 		r.AccountID, r.Service, r.Type, r.ID, r.ParentID, r.ARN, r.Name, nullKey(r.NameKey), attrs, micros(created), micros(created)); err != nil {
@@ -166,6 +167,7 @@ func (t *tx) UpdateResource(r store.Resource) (store.Resource, error) {
 	if err := t.checkNameKey(r); err != nil {
 		return store.Resource{}, err
 	}
+	t.touchFor(r.Service)
 	if err := t.execErr("update "+desc, `UPDATE resources SET parent_id = ?, name = ?, name_key = ?, attributes = ?, revision = revision + 1, updated_us = ?
 		WHERE account_id = ? AND service = ? AND type = ? AND id = ?`,
 		r.ParentID, r.Name, nullKey(r.NameKey), attrs, micros(now()), r.AccountID, r.Service, r.Type, r.ID); err != nil {
@@ -179,6 +181,7 @@ func (t *tx) DeleteResource(accountID, service, resourceType, id string) error {
 	if err != nil {
 		return err
 	}
+	t.touchFor(service)
 	if err := t.execErr("delete tags of resource "+r.ARN, "DELETE FROM resource_tags WHERE arn = ?", r.ARN); err != nil {
 		return err
 	}
@@ -238,20 +241,23 @@ func (t *tx) UntagResource(arn string, keys []string) error {
 // Audit log.
 
 const eventCols = `seq, event_id, event_time_us, event_source, event_name, account_id, principal_arn, user_identity,
-	source_ip, user_agent, request_parameters, error_code, error_message, decision`
+	source_ip, user_agent, request_parameters, error_code, error_message, decision, additional_event_data`
 
 func scanEvent(r scanner) (store.Event, error) {
 	var e store.Event
 	var ts int64
-	var ui, rp string
+	var ui, rp, ad string
 	err := r.Scan(&e.Seq, &e.EventID, &ts, &e.Source, &e.Name, &e.AccountID, &e.PrincipalARN, &ui,
-		&e.SourceIPAddress, &e.UserAgent, &rp, &e.ErrorCode, &e.ErrorMessage, &e.Decision)
+		&e.SourceIPAddress, &e.UserAgent, &rp, &e.ErrorCode, &e.ErrorMessage, &e.Decision, &ad)
 	e.Time = fromMicros(ts)
 	if ui != "null" {
 		e.UserIdentity = json.RawMessage(ui)
 	}
 	if rp != "null" {
 		e.RequestParameters = json.RawMessage(rp)
+	}
+	if ad != "null" {
+		e.AdditionalEventData = json.RawMessage(ad)
 	}
 	return e, err
 }
@@ -281,14 +287,18 @@ func (t *tx) AppendEvent(e store.Event) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	ad, err := jsonOrNull("additionalEventData", e.AdditionalEventData)
+	if err != nil {
+		return 0, err
+	}
 	if e.EventID == "" {
 		e.EventID = newEventID()
 	}
 	var seq int64
 	err = t.q.QueryRowContext(t.ctx, `INSERT INTO audit_events (event_id, event_time_us, event_source, event_name, account_id, principal_arn, user_identity,
-		source_ip, user_agent, request_parameters, error_code, error_message, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+		source_ip, user_agent, request_parameters, error_code, error_message, decision, additional_event_data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
 		e.EventID, micros(orNow(e.Time)), e.Source, e.Name, e.AccountID, e.PrincipalARN, ui,
-		e.SourceIPAddress, e.UserAgent, rp, e.ErrorCode, e.ErrorMessage, e.Decision).Scan(&seq)
+		e.SourceIPAddress, e.UserAgent, rp, e.ErrorCode, e.ErrorMessage, e.Decision, ad).Scan(&seq)
 	if err != nil {
 		return 0, sqlErr("append audit event "+e.EventID, err)
 	}

@@ -35,6 +35,14 @@ type tx struct {
 // touch marks the transaction as changing authorization data.
 func (t *tx) touch() { t.dirty = true }
 
+// touchFor advances the generation for a write of a resource of service
+// when authorization reads that service's records (store.AuthorizationService).
+func (t *tx) touchFor(service string) {
+	if store.AuthorizationService(service) {
+		t.touch()
+	}
+}
+
 var _ store.Tx = (*tx)(nil)
 
 type scanner interface{ Scan(dest ...any) error }
