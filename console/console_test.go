@@ -486,3 +486,48 @@ func TestPages(t *testing.T) {
 		})
 	}
 }
+
+// TestConsoleLoginAudit: sign-ins are in the audit log as ConsoleLogin
+// events, without the password.
+func TestConsoleLoginAudit(t *testing.T) {
+	e := newEnv(t)
+	admin := e.admin()
+	e.user(admin, "dave", "")
+	e.client().signIn(map[string]string{"mode": "password", "userName": "dave", "password": "wrong-" + password})
+	e.client().mustSignIn(map[string]string{"mode": "password", "userName": "dave", "password": password})
+	e.client().signIn(map[string]string{"mode": "password", "account": "not-an-account", "userName": "dave", "password": password})
+	var events []store.Event
+	err := e.app.Store.View(context.Background(), func(tx store.ReadTx) error {
+		var err error
+		events, _, err = tx.QueryEvents(store.EventQuery{Source: "signin.amazonaws.com", AccountID: account}, store.ListOptions{MaxItems: 100})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct{ principal, code, message, params string }
+	var got []row
+	for _, ev := range events {
+		if strings.Contains(string(ev.RequestParameters)+string(ev.UserIdentity), password) {
+			t.Errorf("the password is in the event: %s %s", ev.RequestParameters, ev.UserIdentity)
+		}
+		if ev.Name != "ConsoleLogin" || ev.SourceIPAddress != "127.0.0.1" {
+			t.Errorf("event %s from %s", ev.Name, ev.SourceIPAddress)
+		}
+		got = append(got, row{ev.PrincipalARN, ev.ErrorCode, ev.ErrorMessage, string(ev.RequestParameters)})
+	}
+	daveARN := "arn:aws:iam::" + account + ":user/dave"
+	want := []row{
+		{"arn:aws:iam::" + account + ":user/admin", "", "", `{"consoleLogin":"Success","mfaUsed":"No","mode":"keys"}`},
+		{"", "SignInFailed", "Failed authentication", `{"consoleLogin":"Failure","mfaUsed":"No","mode":"password"}`},
+		{daveARN, "", "", `{"consoleLogin":"Success","mfaUsed":"No","mode":"password"}`},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("events:\n%+v\nwant\n%+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("event %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
