@@ -212,6 +212,23 @@ test("simulator: View User allows, UpdateUserIdentityInfo is implicitly denied",
   await page.close();
 });
 
+test("simulator: a principal's own policies (SimulatePrincipalPolicy)", async () => {
+  const page = await signedInPage("alice");
+  await page.goto(base + "/console/#/simulator");
+  await page.selectOption("#sim-mode", "principal");
+  const arn = (await page.locator("nav .who").innerText()).trim();
+  await page.fill("#sim-principal", arn);
+  await page.fill("#sim-action", "iam:ListUsers");
+  await page.fill("#sim-resource", "*");
+  await page.click("#sim-run");
+  await page.locator("#sim-decision.allowed").waitFor();
+  const deciding = page.locator("#explanation .statement.deciding");
+  await deciding.waitFor();
+  assert.match(await deciding.innerText(), /ReadAndSimulateIAM/);
+  assert.match(await page.locator("#explanation").innerText(), /user alice inline ConsoleOperator/);
+  await page.close();
+});
+
 test("entities: browse a Connect instance's users", async () => {
   const page = await signedInPage("alice");
   await page.goto(base + "/console/#/entities/users");
