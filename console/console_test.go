@@ -531,3 +531,64 @@ func TestConsoleLoginAudit(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogAndExplain: the simulator's helpers answer from the catalog
+// and the offline evaluator.
+func TestCatalogAndExplain(t *testing.T) {
+	e := newEnv(t)
+	c := e.admin()
+	var actions []struct{ Name, AccessLevel string }
+	if st := c.do(http.MethodGet, "/console/api/catalog/actions?q=connect:describeu", nil, &actions); st != 200 || len(actions) == 0 {
+		t.Fatalf("actions: %d %v", st, actions)
+	}
+	for _, a := range actions {
+		if !strings.HasPrefix(strings.ToLower(a.Name), "connect:describeu") {
+			t.Errorf("suggestion %s does not start with the prefix", a.Name)
+		}
+	}
+	var services []struct{ Name string }
+	if c.do(http.MethodGet, "/console/api/catalog/actions?q=conn", nil, &services); len(services) == 0 || !strings.HasPrefix(services[0].Name, "conn") {
+		t.Errorf("a service prefix: %v", services)
+	}
+	var a struct {
+		Name      string
+		Resources []struct {
+			Type, ARN     string
+			ConditionKeys []string
+		}
+		ConditionKeys []struct{ Name string }
+	}
+	if st := c.do(http.MethodGet, "/console/api/catalog/action?name=connect:DescribeUser", nil, &a); st != 200 || a.Name != "connect:DescribeUser" {
+		t.Fatalf("action: %d %+v", st, a)
+	}
+	if len(a.Resources) == 0 || a.Resources[0].Type != "user" || !strings.Contains(a.Resources[0].ARN, "${InstanceId}/agent/${UserId}") {
+		t.Errorf("resources: %+v", a.Resources)
+	}
+	keys := map[string]bool{}
+	for _, k := range a.ConditionKeys {
+		keys[k.Name] = true
+	}
+	// The user resource type's keys, and the global keys.
+	for _, k := range []string{"aws:ResourceTag/${TagKey}", "aws:SourceIp"} {
+		if !keys[k] {
+			t.Errorf("condition key %s missing from %v", k, keys)
+		}
+	}
+	var nf info
+	if st := c.do(http.MethodGet, "/console/api/catalog/action?name=connect:NoSuchThing", nil, &nf); st != 404 || nf.Code != "NoSuchAction" {
+		t.Errorf("unknown action: %d %+v", st, nf)
+	}
+	doc := map[string]any{"principal": map[string]string{"arn": "arn:aws:iam::111122223333:user/alice"}, "action": "connect:DescribeUser",
+		"resource":         "arn:aws:connect:us-east-1:111122223333:instance/i-1/agent/u-1",
+		"identityPolicies": []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"connect:DescribeUser","Resource":"*"}]}`}}
+	var x struct {
+		Decision string
+		Explain  struct{ DecidedBy struct{ Line, Column int } }
+	}
+	if st := c.do(http.MethodPost, "/console/api/explain", doc, &x); st != 200 || x.Decision != "Allow" || x.Explain.DecidedBy.Line != 1 {
+		t.Errorf("explain: %d %+v", st, x)
+	}
+	if st := c.do(http.MethodPost, "/console/api/explain", map[string]any{"action": 1}, &nf); st != 400 || nf.Code != "InvalidInput" {
+		t.Errorf("explain of a bad document: %d %+v", st, nf)
+	}
+}
