@@ -423,6 +423,15 @@ func TestRefusal(t *testing.T) {
 		!strings.Contains(out.Message, "cloudtrail:LookupEvents") {
 		t.Fatalf("audit as bob: %d %+v", st, out)
 	}
+	// The refused read of the audit log is itself in the log.
+	var refused []store.Event
+	if err := e.app.Store.View(context.Background(), func(tx store.ReadTx) error {
+		var err error
+		refused, _, err = tx.QueryEvents(store.EventQuery{Source: "cloudtrail.amazonaws.com", OnlyDenied: true}, store.ListOptions{MaxItems: 10})
+		return err
+	}); err != nil || len(refused) != 1 || refused[0].Name != "LookupEvents" || !strings.HasSuffix(refused[0].PrincipalARN, ":user/bob") {
+		t.Errorf("the refused audit read: %+v, %v", refused, err)
+	}
 	auditor := e.client()
 	auditor.mustSignIn(map[string]string{"mode": "password", "userName": "auditor", "password": password})
 	bobARN := "arn:aws:iam::" + account + ":user/bob"
@@ -433,7 +442,7 @@ func TestRefusal(t *testing.T) {
 				EventName, PrincipalARN, Decision, ErrorCode, UserAgent string
 			} `json:"events"`
 		}
-		if st := auditor.do(http.MethodGet, "/console/api/audit?decision=denied&principal="+url.QueryEscape(bobARN), nil, &events); st != 200 {
+		if st := auditor.do(http.MethodGet, "/console/api/audit?decision=denied&event=ListUsers&principal="+url.QueryEscape(bobARN), nil, &events); st != 200 {
 			t.Fatalf("audit as auditor: %d", st)
 		}
 		if len(events.Events) > 0 {
