@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/connect-iam/connect-iam/authz"
+	"github.com/connect-iam/connect-iam/internal/audit"
 	"github.com/connect-iam/connect-iam/server/sigv4"
 	"github.com/connect-iam/connect-iam/store"
 )
@@ -52,6 +53,7 @@ func (c *Console) auditEvents(w http.ResponseWriter, r *http.Request, _ sessionS
 		HTTP: r, Region: c.d.Region, Time: c.d.Now()})
 	var denied *authz.AccessDeniedError
 	if errors.As(err, &denied) {
+		c.recordDenied(r, caller, denied)
 		writeError(w, http.StatusForbidden, "AccessDeniedException", denied.Message)
 		return
 	}
@@ -116,4 +118,20 @@ func (c *Console) auditEvents(w http.ResponseWriter, r *http.Request, _ sessionS
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"events": out})
+}
+
+// recordDenied writes a refused read of the audit log into the audit log,
+// as CloudTrail's LookupEvents event. Allowed reads are not recorded: the
+// page polls every two seconds.
+func (c *Console) recordDenied(r *http.Request, caller *authz.Caller, denied *authz.AccessDeniedError) {
+	id, _ := json.Marshal(audit.IdentityOf(caller))
+	ev := store.Event{Time: c.d.Now().UTC(), Source: "cloudtrail.amazonaws.com", Name: "LookupEvents", AccountID: caller.AccountID,
+		PrincipalARN: caller.ARN, UserIdentity: id, SourceIPAddress: remoteIP(r.RemoteAddr), UserAgent: "connect-iam-console/1 (" + r.UserAgent() + ")",
+		ErrorCode: "AccessDeniedException", ErrorMessage: denied.Message, Decision: denied.Decision.String()}
+	if err := c.d.Store.Update(r.Context(), func(tx store.Tx) error {
+		_, err := tx.AppendEvent(ev)
+		return err
+	}); err != nil {
+		c.d.Logger.Warn("console: recording a refused audit read", "err", err)
+	}
 }

@@ -423,6 +423,15 @@ func TestRefusal(t *testing.T) {
 		!strings.Contains(out.Message, "cloudtrail:LookupEvents") {
 		t.Fatalf("audit as bob: %d %+v", st, out)
 	}
+	// The refused read of the audit log is itself in the log.
+	var refused []store.Event
+	if err := e.app.Store.View(context.Background(), func(tx store.ReadTx) error {
+		var err error
+		refused, _, err = tx.QueryEvents(store.EventQuery{Source: "cloudtrail.amazonaws.com", OnlyDenied: true}, store.ListOptions{MaxItems: 10})
+		return err
+	}); err != nil || len(refused) != 1 || refused[0].Name != "LookupEvents" || !strings.HasSuffix(refused[0].PrincipalARN, ":user/bob") {
+		t.Errorf("the refused audit read: %+v, %v", refused, err)
+	}
 	auditor := e.client()
 	auditor.mustSignIn(map[string]string{"mode": "password", "userName": "auditor", "password": password})
 	bobARN := "arn:aws:iam::" + account + ":user/bob"
@@ -433,7 +442,7 @@ func TestRefusal(t *testing.T) {
 				EventName, PrincipalARN, Decision, ErrorCode, UserAgent string
 			} `json:"events"`
 		}
-		if st := auditor.do(http.MethodGet, "/console/api/audit?decision=denied&principal="+url.QueryEscape(bobARN), nil, &events); st != 200 {
+		if st := auditor.do(http.MethodGet, "/console/api/audit?decision=denied&event=ListUsers&principal="+url.QueryEscape(bobARN), nil, &events); st != 200 {
 			t.Fatalf("audit as auditor: %d", st)
 		}
 		if len(events.Events) > 0 {
@@ -484,5 +493,111 @@ func TestPages(t *testing.T) {
 				t.Errorf("CSP %q", csp)
 			}
 		})
+	}
+}
+
+// TestConsoleLoginAudit: sign-ins are in the audit log as ConsoleLogin
+// events, without the password.
+func TestConsoleLoginAudit(t *testing.T) {
+	e := newEnv(t)
+	admin := e.admin()
+	e.user(admin, "dave", "")
+	e.client().signIn(map[string]string{"mode": "password", "userName": "dave", "password": "wrong-" + password})
+	e.client().mustSignIn(map[string]string{"mode": "password", "userName": "dave", "password": password})
+	e.client().signIn(map[string]string{"mode": "password", "account": "not-an-account", "userName": "dave", "password": password})
+	var events []store.Event
+	err := e.app.Store.View(context.Background(), func(tx store.ReadTx) error {
+		var err error
+		events, _, err = tx.QueryEvents(store.EventQuery{Source: "signin.amazonaws.com", AccountID: account}, store.ListOptions{MaxItems: 100})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct{ principal, code, message, params string }
+	var got []row
+	for _, ev := range events {
+		if strings.Contains(string(ev.RequestParameters)+string(ev.UserIdentity), password) {
+			t.Errorf("the password is in the event: %s %s", ev.RequestParameters, ev.UserIdentity)
+		}
+		if ev.Name != "ConsoleLogin" || ev.SourceIPAddress != "127.0.0.1" {
+			t.Errorf("event %s from %s", ev.Name, ev.SourceIPAddress)
+		}
+		got = append(got, row{ev.PrincipalARN, ev.ErrorCode, ev.ErrorMessage, string(ev.RequestParameters)})
+	}
+	daveARN := "arn:aws:iam::" + account + ":user/dave"
+	want := []row{
+		{"arn:aws:iam::" + account + ":user/admin", "", "", `{"consoleLogin":"Success","mfaUsed":"No","mode":"keys"}`},
+		{"", "SignInFailed", "Failed authentication", `{"consoleLogin":"Failure","mfaUsed":"No","mode":"password"}`},
+		{daveARN, "", "", `{"consoleLogin":"Success","mfaUsed":"No","mode":"password"}`},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("events:\n%+v\nwant\n%+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("event %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
+// TestCatalogAndExplain: the simulator's helpers answer from the catalog
+// and the offline evaluator.
+func TestCatalogAndExplain(t *testing.T) {
+	e := newEnv(t)
+	c := e.admin()
+	var actions []struct{ Name, AccessLevel string }
+	if st := c.do(http.MethodGet, "/console/api/catalog/actions?q=connect:describeu", nil, &actions); st != 200 || len(actions) == 0 {
+		t.Fatalf("actions: %d %v", st, actions)
+	}
+	for _, a := range actions {
+		if !strings.HasPrefix(strings.ToLower(a.Name), "connect:describeu") {
+			t.Errorf("suggestion %s does not start with the prefix", a.Name)
+		}
+	}
+	var services []struct{ Name string }
+	if c.do(http.MethodGet, "/console/api/catalog/actions?q=conn", nil, &services); len(services) == 0 || !strings.HasPrefix(services[0].Name, "conn") {
+		t.Errorf("a service prefix: %v", services)
+	}
+	var a struct {
+		Name      string
+		Resources []struct {
+			Type, ARN     string
+			ConditionKeys []string
+		}
+		ConditionKeys []struct{ Name string }
+	}
+	if st := c.do(http.MethodGet, "/console/api/catalog/action?name=connect:DescribeUser", nil, &a); st != 200 || a.Name != "connect:DescribeUser" {
+		t.Fatalf("action: %d %+v", st, a)
+	}
+	if len(a.Resources) == 0 || a.Resources[0].Type != "user" || !strings.Contains(a.Resources[0].ARN, "${InstanceId}/agent/${UserId}") {
+		t.Errorf("resources: %+v", a.Resources)
+	}
+	keys := map[string]bool{}
+	for _, k := range a.ConditionKeys {
+		keys[k.Name] = true
+	}
+	// The user resource type's keys, and the global keys.
+	for _, k := range []string{"aws:ResourceTag/${TagKey}", "aws:SourceIp"} {
+		if !keys[k] {
+			t.Errorf("condition key %s missing from %v", k, keys)
+		}
+	}
+	var nf info
+	if st := c.do(http.MethodGet, "/console/api/catalog/action?name=connect:NoSuchThing", nil, &nf); st != 404 || nf.Code != "NoSuchAction" {
+		t.Errorf("unknown action: %d %+v", st, nf)
+	}
+	doc := map[string]any{"principal": map[string]string{"arn": "arn:aws:iam::111122223333:user/alice"}, "action": "connect:DescribeUser",
+		"resource":         "arn:aws:connect:us-east-1:111122223333:instance/i-1/agent/u-1",
+		"identityPolicies": []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"connect:DescribeUser","Resource":"*"}]}`}}
+	var x struct {
+		Decision string
+		Explain  struct{ DecidedBy struct{ Line, Column int } }
+	}
+	if st := c.do(http.MethodPost, "/console/api/explain", doc, &x); st != 200 || x.Decision != "Allow" || x.Explain.DecidedBy.Line != 1 {
+		t.Errorf("explain: %d %+v", st, x)
+	}
+	if st := c.do(http.MethodPost, "/console/api/explain", map[string]any{"action": 1}, &nf); st != 400 || nf.Code != "InvalidInput" {
+		t.Errorf("explain of a bad document: %d %+v", st, nf)
 	}
 }

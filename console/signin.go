@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -58,6 +60,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "ValidationException", `mode must be "password" or "keys".`)
 		return
 	}
+	c.recordLogin(r, &in, s, err)
 	var se *signInError
 	if errors.As(err, &se) {
 		c.d.Logger.Info("console sign-in refused", "mode", in.Mode, "user", in.UserName, "account", in.Account,
@@ -75,6 +78,79 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, c.cookie(r, loginCookie, "", -1))
 	writeJSON(w, http.StatusOK, sessionInfo{SignedIn: true, ARN: s.ARN, Account: s.Account, CSRF: s.CSRF,
 		Expires: time.Unix(s.Expires, 0).UTC().Format(time.RFC3339), PasswordResetRequired: s.Reset, Region: c.d.Region})
+}
+
+// recordLogin writes the audit event of a sign-in, as CloudTrail's
+// ConsoleLogin (event source signin.amazonaws.com): the principal on
+// success; on failure the account and the user name or access key ID that
+// was tried, with "Failed authentication". Neither a password, a secret
+// nor an MFA code is recorded. Attempts naming no valid account are not
+// recorded (no account could read them).
+func (c *Console) recordLogin(r *http.Request, in *signInRequest, s sessionState, err error) {
+	var se *signInError
+	if err != nil && !errors.As(err, &se) {
+		return // a server failure: logged by the caller
+	}
+	mfaUsed := "No"
+	if in.MFACode != "" && err == nil {
+		mfaUsed = "Yes"
+	}
+	ev := store.Event{Time: c.d.Now().UTC(), Source: "signin.amazonaws.com", Name: "ConsoleLogin",
+		SourceIPAddress: remoteIP(r.RemoteAddr), UserAgent: r.UserAgent()}
+	params := map[string]string{"mode": in.Mode, "mfaUsed": mfaUsed}
+	id := map[string]string{}
+	if err == nil {
+		ev.AccountID, ev.PrincipalARN = s.Account, s.ARN
+		params["consoleLogin"] = "Success"
+		id["arn"], id["accountId"] = s.ARN, s.Account
+	} else {
+		ev.AccountID = in.Account
+		if ev.AccountID == "" {
+			ev.AccountID = c.d.DefaultAccount
+		}
+		if in.Mode == "keys" {
+			if caller := c.keyOwner(r.Context(), in.AccessKeyID); caller != nil {
+				ev.AccountID = caller.AccountID
+			}
+			id["accessKeyId"] = in.AccessKeyID
+		} else {
+			id["userName"] = in.UserName
+		}
+		id["accountId"] = ev.AccountID
+		params["consoleLogin"] = "Failure"
+		ev.ErrorCode, ev.ErrorMessage = se.Code, "Failed authentication"
+	}
+	if !store.ValidAccountID(ev.AccountID) {
+		return
+	}
+	ev.UserIdentity, _ = json.Marshal(id)
+	ev.RequestParameters, _ = json.Marshal(params)
+	if err := c.d.Store.Update(r.Context(), func(tx store.Tx) error {
+		_, err := tx.AppendEvent(ev)
+		return err
+	}); err != nil {
+		c.d.Logger.Warn("console: recording the sign-in in the audit log", "err", err)
+	}
+}
+
+// keyOwner returns the caller an access key ID belongs to, or nil.
+func (c *Console) keyOwner(ctx context.Context, id string) *authz.Caller {
+	if id == "" {
+		return nil
+	}
+	creds, err := c.d.Credentials.LookupCredentials(ctx, id)
+	if err != nil {
+		return nil
+	}
+	return callerOf(creds)
+}
+
+// remoteIP returns the host of a remote address.
+func remoteIP(remote string) string {
+	if host, _, err := net.SplitHostPort(remote); err == nil {
+		return host
+	}
+	return remote
 }
 
 // signInError is a refused sign-in, shown to the user as is.

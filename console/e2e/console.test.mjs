@@ -91,7 +91,7 @@ const operatorPolicy = {
   Version: "2012-10-17",
   Statement: [
     { Sid: "ReadAndSimulateIAM", Effect: "Allow", Action: ["iam:Get*", "iam:List*", "iam:Simulate*", "iam:CreatePolicy", "iam:CreatePolicyVersion"], Resource: "*" },
-    { Sid: "ValidatePolicies", Effect: "Allow", Action: "access-analyzer:ValidatePolicy", Resource: "*" },
+    { Sid: "ValidatePolicies", Effect: "Allow", Action: ["access-analyzer:ValidatePolicy", "access-analyzer:CheckNoNewAccess"], Resource: "*" },
     { Sid: "ReadAuditLog", Effect: "Allow", Action: "cloudtrail:LookupEvents", Resource: "*" },
     { Sid: "BrowseConnect", Effect: "Allow", Action: ["connect:List*", "connect:Describe*"], Resource: "*" },
   ],
@@ -182,6 +182,32 @@ test("policy editor: the seed's app-integartions is flagged at its line", async 
   await page.locator(".cm-lintRange-error").first().hover();
   await page.locator(".cm-tooltip-lint").waitFor();
   await page.screenshot({ path: join(shots, "policy-editor.png") });
+
+  // Save a valid policy as a managed policy, widen it, and check it
+  // against the saved version: new access.
+  const setText = async (text) => {
+    await page.locator(".cm-content").click();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.insertText(text);
+  };
+  const viewOnly = { Version: "2012-10-17", Statement: [{ Sid: "ViewUsers", Effect: "Allow", Action: ["connect:DescribeUser", "connect:ListUsers"], Resource: "*" }] };
+  await setText(JSON.stringify(viewOnly, null, 2));
+  await page.locator("#validation-status", { hasText: "No findings" }).waitFor({ timeout: 15000 });
+  await page.fill("#save-target", "ConsoleViewUsers");
+  await page.click("#save-policy");
+  await page.locator("#save-message .ok", { hasText: "Created arn:aws:iam::" }).waitFor();
+  assert.match(await page.inputValue("#save-target"), /^arn:aws:iam::\d{12}:policy\/ConsoleViewUsers$/);
+  viewOnly.Statement[0].Action.push("connect:UpdateUserIdentityInfo");
+  await setText(JSON.stringify(viewOnly, null, 2));
+  await page.click("#check-no-new-access");
+  await page.locator("#check-result").waitFor();
+  assert.equal(await page.locator("#check-result").innerText(), "FAIL");
+  await page.screenshot({ path: join(shots, "policy-check.png") });
+  // Saving makes it the new default version; then the check passes.
+  await page.click("#save-policy");
+  await page.locator("#save-message .ok", { hasText: "version v2 (default)" }).waitFor();
+  await page.click("#check-no-new-access");
+  await page.locator("#check-result", { hasText: "PASS" }).waitFor();
   await page.close();
 });
 
@@ -209,6 +235,23 @@ test("simulator: View User allows, UpdateUserIdentityInfo is implicitly denied",
   assert.match(message, /no identity-based policy allows the connect:UpdateUserIdentityInfo action/);
   assert.match(await page.locator("#explanation").innerText(), /Action:.*UpdateUserIdentityInfo|UpdateUserIdentityInfo/);
   await page.screenshot({ path: join(shots, "simulator-implicit-deny.png"), fullPage: true });
+  await page.close();
+});
+
+test("simulator: a principal's own policies (SimulatePrincipalPolicy)", async () => {
+  const page = await signedInPage("alice");
+  await page.goto(base + "/console/#/simulator");
+  await page.selectOption("#sim-mode", "principal");
+  const arn = (await page.locator("nav .who").innerText()).trim();
+  await page.fill("#sim-principal", arn);
+  await page.fill("#sim-action", "iam:ListUsers");
+  await page.fill("#sim-resource", "*");
+  await page.click("#sim-run");
+  await page.locator("#sim-decision.allowed").waitFor();
+  const deciding = page.locator("#explanation .statement.deciding");
+  await deciding.waitFor();
+  assert.match(await deciding.innerText(), /ReadAndSimulateIAM/);
+  assert.match(await page.locator("#explanation").innerText(), /user alice inline ConsoleOperator/);
   await page.close();
 });
 

@@ -148,7 +148,33 @@ export function policyPage(root: HTMLElement): () => void {
       clear(saveMsg, errorBox(e));
     }
   };
-  const saveBox = h("div", { class: "save" }, field("Save as managed policy", target), h("button", { type: "button", id: "save-policy", onclick: save }, "Save"), saveMsg);
+  // access-analyzer:CheckNoNewAccess of the editor's text against the
+  // saved policy's default version.
+  const checkMsg = h("div", { id: "check-message" });
+  const checkNoNewAccess = async () => {
+    clear(checkMsg);
+    const t = target.value.trim();
+    if (!t.startsWith("arn:")) {
+      clear(checkMsg, errorBox({ code: "ValidationException", message: "Give the saved policy's ARN to compare with." }));
+      return;
+    }
+    try {
+      const p = await query("iam", "GetPolicy", { PolicyArn: t });
+      const v = await query("iam", "GetPolicyVersion", { PolicyArn: t, VersionId: p.Policy.DefaultVersionId });
+      const policyType = policyTypes[kind].type === "RESOURCE_POLICY" ? "RESOURCE_POLICY" : "IDENTITY_POLICY";
+      const r = await rest("access-analyzer", "POST", "/policy/check-no-new-access", {
+        existingPolicyDocument: decodeURIComponent(v.PolicyVersion.Document),
+        newPolicyDocument: view.state.doc.toString(),
+        policyType,
+      });
+      clear(checkMsg, h("div", { class: "check " + String(r.result).toLowerCase() }, h("strong", { id: "check-result" }, r.result), ` against ${t} ${p.Policy.DefaultVersionId}: ${r.message}`,
+        h("ul", {}, ...(r.reasons ?? []).map((x: any) => h("li", {}, x.description, x.statementId ? ` (statement ${x.statementId})` : x.statementIndex !== undefined ? ` (statement ${x.statementIndex + 1})` : "")))));
+    } catch (e) {
+      clear(checkMsg, errorBox(e));
+    }
+  };
+  const saveBox = h("div", { class: "save" }, field("Save as managed policy", target), h("button", { type: "button", id: "save-policy", onclick: save }, "Save"),
+    h("button", { type: "button", id: "check-no-new-access", onclick: checkNoNewAccess }, "Check no new access against the saved version"), saveMsg, checkMsg);
 
   clear(
     root,
