@@ -62,6 +62,10 @@ const maxAttempts = 20
 // is lost (a dropped listener connection).
 const DefaultPollInterval = time.Second
 
+// contentionWindow is how long after a conflict on the generation row
+// every write transaction takes the generation lock before it starts.
+const contentionWindow = time.Second
+
 // notifyChannel is the LISTEN/NOTIFY channel of generation changes. The
 // payload is "SCHEMA:GENERATION".
 const notifyChannel = "connect_iam_generation"
@@ -89,6 +93,10 @@ type Store struct {
 	stop    context.CancelFunc
 	done    chan struct{}
 	queries sync.Map // query with ? placeholders -> query with $n
+	// lockUntil (Unix nanoseconds) is when writers stop taking the
+	// generation lock up front: until a second after the last conflict of
+	// a transaction that changed authorization data.
+	lockUntil atomic.Int64
 	cfg     *pgx.ConnConfig
 }
 
@@ -365,7 +373,9 @@ func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 		return store.ErrClosed
 	}
 	var err error
-	lock := false
+	// While writers contend, every transaction takes the generation lock
+	// up front instead of failing once first.
+	lock := time.Now().UnixNano() < s.lockUntil.Load()
 	for attempt := range maxAttempts {
 		var retry, dirty bool
 		retry, dirty, err = s.update(ctx, fn, lock)
@@ -375,7 +385,10 @@ func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 		// A transaction that changes authorization data and conflicted
 		// runs again holding the generation lock from its start, so that
 		// it cannot conflict on the generation row again.
-		lock = lock || dirty
+		if dirty {
+			lock = true
+			s.lockUntil.Store(time.Now().Add(contentionWindow).UnixNano())
+		}
 		// Exponential backoff with jitter, capped at about 100 ms.
 		d := time.Duration(1<<min(attempt, 6)) * time.Millisecond
 		d += time.Duration(rand.Int64N(int64(d)))
