@@ -97,7 +97,7 @@ type Store struct {
 	// generation lock up front: until a second after the last conflict of
 	// a transaction that changed authorization data.
 	lockUntil atomic.Int64
-	cfg     *pgx.ConnConfig
+	cfg       *pgx.ConnConfig
 }
 
 var _ store.Store = (*Store)(nil)
