@@ -197,6 +197,20 @@ func TestMigrate(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The commands on a server's data read the database too.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"accounts", "list", "--data", dir, "--database", dsn}, migrateAccount},
+		{[]string{"audit", "--data", dir, "--database", dsn, "--event-name", "Call1", "--since", "2000-01-01"}, "Call1"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(tc.args, strings.NewReader(""), &out, &errb); code != 0 || !strings.Contains(out.String(), tc.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want %q", tc.args[:2], code, out.String(), errb.String(), tc.want)
+		}
+	}
+
 	// Into a database that holds data: refused, nothing changes.
 	stdout.Reset()
 	stderr.Reset()

@@ -210,6 +210,16 @@ func OpenPostgres(ctx context.Context, dir, databaseURL string) (store.Store, *s
 	return st, box, nil
 }
 
+// OpenServerData opens a server's data for the commands that work on it
+// (audit, accounts): the PostgreSQL database at databaseURL with the
+// master key in dir when databaseURL is not empty, else OpenExisting(dir).
+func OpenServerData(ctx context.Context, dir, databaseURL string) (store.Store, *secretbox.Box, error) {
+	if databaseURL != "" {
+		return OpenPostgres(ctx, dir, databaseURL)
+	}
+	return OpenExisting(ctx, dir)
+}
+
 // OpenExisting is OpenData for commands that work on a server's data
 // (audit, accounts): it fails, instead of creating anything, when dir
 // holds no database.

@@ -62,6 +62,10 @@ const maxAttempts = 20
 // is lost (a dropped listener connection).
 const DefaultPollInterval = time.Second
 
+// contentionWindow is how long after a conflict on the generation row
+// every write transaction takes the generation lock before it starts.
+const contentionWindow = time.Second
+
 // notifyChannel is the LISTEN/NOTIFY channel of generation changes. The
 // payload is "SCHEMA:GENERATION".
 const notifyChannel = "connect_iam_generation"
@@ -89,7 +93,11 @@ type Store struct {
 	stop    context.CancelFunc
 	done    chan struct{}
 	queries sync.Map // query with ? placeholders -> query with $n
-	cfg     *pgx.ConnConfig
+	// lockUntil (Unix nanoseconds) is when writers stop taking the
+	// generation lock up front: until a second after the last conflict of
+	// a transaction that changed authorization data.
+	lockUntil atomic.Int64
+	cfg       *pgx.ConnConfig
 }
 
 var _ store.Store = (*Store)(nil)
@@ -365,11 +373,21 @@ func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 		return store.ErrClosed
 	}
 	var err error
+	// While writers contend, every transaction takes the generation lock
+	// up front instead of failing once first.
+	lock := time.Now().UnixNano() < s.lockUntil.Load()
 	for attempt := range maxAttempts {
-		var retry bool
-		retry, err = s.update(ctx, fn)
+		var retry, dirty bool
+		retry, dirty, err = s.update(ctx, fn, lock)
 		if !retry {
 			return err
+		}
+		// A transaction that changes authorization data and conflicted
+		// runs again holding the generation lock from its start, so that
+		// it cannot conflict on the generation row again.
+		if dirty {
+			lock = true
+			s.lockUntil.Store(time.Now().Add(contentionWindow).UnixNano())
 		}
 		// Exponential backoff with jitter, capped at about 100 ms.
 		d := time.Duration(1<<min(attempt, 6)) * time.Millisecond
@@ -383,13 +401,17 @@ func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 	return fmt.Errorf("postgres: %s: a transaction conflicted with concurrent ones %d times in a row: %w; retry the request", s.url, maxAttempts, err)
 }
 
-func (s *Store) update(ctx context.Context, fn func(tx store.Tx) error) (retry bool, err error) {
+// update runs fn once. With lock, the transaction first takes an
+// EXCLUSIVE lock on authz_generation, before its snapshot: transactions
+// holding it run one after another and see each other's commits, while
+// plain reads of the generation go on.
+func (s *Store) update(ctx context.Context, fn func(tx store.Tx) error, lock bool) (retry, dirty bool, err error) {
 	sqlTx, err := s.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
 	if err != nil {
 		if s.closed.Load() {
-			return false, store.ErrClosed
+			return false, false, store.ErrClosed
 		}
-		return isRetryable(err), fmt.Errorf("postgres: begin transaction on %s: %w", s.url, err)
+		return isRetryable(err), false, fmt.Errorf("postgres: begin transaction on %s: %w", s.url, err)
 	}
 	q := &pgQuerier{tx: sqlTx, s: s}
 	t := &tx{ctx: ctx, q: q}
@@ -399,29 +421,34 @@ func (s *Store) update(ctx context.Context, fn func(tx store.Tx) error) (retry b
 			sqlTx.Rollback()
 		}
 	}()
+	if lock {
+		if _, err := sqlTx.ExecContext(ctx, "LOCK TABLE authz_generation IN EXCLUSIVE MODE"); err != nil {
+			return isRetryable(err), false, fmt.Errorf("postgres: lock the authorization generation on %s: %w", s.url, err)
+		}
+	}
 	if err := fn(t); err != nil {
-		return q.conflict, err
+		return q.conflict, t.dirty, err
 	}
 	if q.conflict {
-		return true, fmt.Errorf("postgres: transaction on %s conflicted with a concurrent one", s.url)
+		return true, t.dirty, fmt.Errorf("postgres: transaction on %s conflicted with a concurrent one", s.url)
 	}
 	var gen int64
 	if t.dirty {
 		if err := sqlTx.QueryRowContext(ctx, "UPDATE authz_generation SET generation = generation + 1 WHERE id = 1 RETURNING generation").Scan(&gen); err != nil {
-			return isRetryable(err), fmt.Errorf("postgres: advance the authorization generation on %s: %w", s.url, err)
+			return isRetryable(err), true, fmt.Errorf("postgres: advance the authorization generation on %s: %w", s.url, err)
 		}
 		if _, err := sqlTx.ExecContext(ctx, "SELECT pg_notify($1, $2)", notifyChannel, s.schema+":"+strconv.FormatInt(gen, 10)); err != nil {
-			return isRetryable(err), fmt.Errorf("postgres: notify on %s: %w", s.url, err)
+			return isRetryable(err), true, fmt.Errorf("postgres: notify on %s: %w", s.url, err)
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return isRetryable(err), fmt.Errorf("postgres: commit on %s: %w", s.url, err)
+		return isRetryable(err), t.dirty, fmt.Errorf("postgres: commit on %s: %w", s.url, err)
 	}
 	committed = true
 	if gen > 0 {
 		s.advance(uint64(gen))
 	}
-	return false, nil
+	return false, t.dirty, nil
 }
 
 // View implements [store.Store]: a REPEATABLE READ, READ ONLY transaction.

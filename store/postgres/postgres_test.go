@@ -241,3 +241,53 @@ func TestRebind(t *testing.T) {
 		}
 	}
 }
+
+// TestReset checks that Reset empties every table and keeps what fn
+// writes, and advances the generation.
+func TestReset(t *testing.T) {
+	s := openTemp(t)
+	if err := s.Update(t.Context(), func(tx store.Tx) error {
+		if err := account(tx); err != nil {
+			return err
+		}
+		if err := tx.CreateUser(newUser("Old")); err != nil {
+			return err
+		}
+		_, err := tx.AppendEvent(store.Event{Source: "iam.amazonaws.com", Name: "GetUser", AccountID: "111122223333"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	before := s.Generation()
+	if err := s.Reset(t.Context(), func(tx store.Tx) error {
+		if err := account(tx); err != nil {
+			return err
+		}
+		return tx.CreateUser(newUser("New"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if s.Generation() == before {
+		t.Error("Reset did not advance the generation")
+	}
+	err := s.View(t.Context(), func(tx store.ReadTx) error {
+		users, _, err := tx.ListUsers("111122223333", "", store.ListOptions{})
+		if err != nil {
+			return err
+		}
+		if len(users) != 1 || users[0].Name != "New" {
+			t.Errorf("users after Reset = %v, want only New", users)
+		}
+		events, _, err := tx.QueryEvents(store.EventQuery{}, store.ListOptions{})
+		if err != nil {
+			return err
+		}
+		if len(events) != 0 {
+			t.Errorf("%d audit events after Reset, want 0", len(events))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

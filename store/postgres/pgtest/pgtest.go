@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // EnvDSN is the environment variable naming an existing server to test
@@ -83,35 +84,66 @@ func Require(t testing.TB) {
 	}
 }
 
-// NewDatabase creates a new, empty database on the test server and
-// returns its URL; the database is dropped when t ends. It calls Require
+// NewDatabase returns the URL of a new, empty place to store in on the
+// test server: a schema of its own in the server's connect_iam_test
+// database (created once), named by the URL's search_path, so that it is
+// cheap to make. It is dropped when t ends. NewDatabase calls Require
 // first.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
 	Require(t)
-	name := fmt.Sprintf("connect_iam_test_%d_%d", os.Getpid(), dbSeq.Add(1))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := adminExec(ctx, "CREATE DATABASE "+name+" TEMPLATE template0 ENCODING 'UTF8'"); err != nil {
-		t.Fatalf("pgtest: create database %s: %v", name, err)
+	dbOnce.Do(func() { testDB, dbErr = createTestDB(ctx) })
+	if dbErr != nil {
+		t.Fatalf("pgtest: %v", dbErr)
+	}
+	name := fmt.Sprintf("t%d_%d", os.Getpid(), dbSeq.Add(1))
+	if err := execOn(ctx, testDB, "CREATE SCHEMA "+name); err != nil {
+		t.Fatalf("pgtest: create schema %s: %v", name, err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := adminExec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Logf("pgtest: drop database %s: %v", name, err)
+		if err := execOn(ctx, testDB, "DROP SCHEMA IF EXISTS "+name+" CASCADE"); err != nil {
+			t.Logf("pgtest: drop schema %s: %v", name, err)
 		}
 	})
-	u, err := url.Parse(adminDSN)
+	u, err := url.Parse(testDB)
 	if err != nil {
 		t.Fatal(err)
 	}
-	u.Path = "/" + name
+	q := u.Query()
+	q.Set("search_path", name)
+	u.RawQuery = q.Encode()
 	return u.String()
 }
 
-func adminExec(ctx context.Context, sql string) error {
-	conn, err := pgx.Connect(ctx, adminDSN)
+var (
+	dbOnce sync.Once
+	testDB string // URL of the connect_iam_test database
+	dbErr  error
+)
+
+// createTestDB creates the database the tests' schemas live in, unless it
+// exists (an earlier run against the same server).
+func createTestDB(ctx context.Context) (string, error) {
+	u, err := url.Parse(adminDSN)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/connect_iam_test"
+	if err := adminExec(ctx, "CREATE DATABASE connect_iam_test TEMPLATE template0 ENCODING 'UTF8'"); err != nil {
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || pe.Code != "42P04" { // duplicate_database
+			return "", fmt.Errorf("create database connect_iam_test: %w", err)
+		}
+	}
+	return u.String(), nil
+}
+
+func execOn(ctx context.Context, dsn, sql string) error {
+	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
 	}
@@ -119,6 +151,8 @@ func adminExec(ctx context.Context, sql string) error {
 	_, err = conn.Exec(ctx, sql)
 	return err
 }
+
+func adminExec(ctx context.Context, sql string) error { return execOn(ctx, adminDSN, sql) }
 
 func server() (string, error) {
 	if dsn := os.Getenv(EnvDSN); dsn != "" {
