@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"encoding/xml"
 	"io"
 	"net/http"
@@ -14,8 +15,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/connect-iam/connect-iam/internal/apimodel"
+	"github.com/connect-iam/connect-iam/internal/app"
 	"github.com/connect-iam/connect-iam/internal/apimodel/apimodeltest"
 	"github.com/connect-iam/connect-iam/store"
 )
@@ -252,4 +255,66 @@ func allowQuery(t *testing.T, s *testServer, action string) {
 	if err != nil {
 		t.Fatalf("allow %s: %v", action, err)
 	}
+}
+
+// TestDecodeAuthorizationMessage: with --encode-denials iam, an IAM
+// denial carries an encoded message; a caller allowed
+// sts:DecodeAuthorizationMessage decodes it to the explanation of the
+// decision; a changed message and a caller without the permission are
+// refused.
+func TestDecodeAuthorizationMessage(t *testing.T) {
+	s := startServerWith(t, func(c *app.Config) { c.EncodedDenials = []string{"iam"} })
+	ctx := context.Background()
+	nobody := s.iamPrincipal(t, "nobody", "", "")
+	decoder := s.iamPrincipal(t, "decoder", "", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:DecodeAuthorizationMessage","Resource":"*"}]}`)
+	_, err := s.iam(nobody).ListUsers(ctx, &awsiam.ListUsersInput{})
+	code, msg := apiError(t, err)
+	const marker = "Encoded authorization failure message: "
+	_, enc, ok := strings.Cut(msg, marker)
+	if code != "AccessDenied" || !ok {
+		t.Fatalf("ListUsers without permissions: %s %q, want an encoded message", code, msg)
+	}
+	out, err := s.sts(decoder).DecodeAuthorizationMessage(ctx, &awssts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(enc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decoded struct {
+		Allowed     bool `json:"allowed"`
+		Explanation struct {
+			Message string `json:"message"`
+			Request struct {
+				Action    string `json:"action"`
+				Principal string `json:"principal"`
+			} `json:"request"`
+		} `json:"explanation"`
+	}
+	if err := json.Unmarshal([]byte(aws.ToString(out.DecodedMessage)), &decoded); err != nil {
+		t.Fatalf("DecodedMessage %q: %v", aws.ToString(out.DecodedMessage), err)
+	}
+	if decoded.Allowed || decoded.Explanation.Request.Action != "iam:ListUsers" || !strings.HasSuffix(decoded.Explanation.Request.Principal, ":user/nobody") ||
+		!strings.HasPrefix(msg, decoded.Explanation.Message) {
+		t.Errorf("decoded = %+v", decoded)
+	}
+	for _, tc := range []struct {
+		name   string
+		as     clientOptions
+		msg    string
+		wanted string
+	}{
+		{"changed", decoder, enc[:len(enc)/2] + flip(enc[len(enc)/2]) + enc[len(enc)/2+1:], "InvalidAuthorizationMessageException"},
+		{"not allowed", nobody, enc, "AccessDenied"},
+	} {
+		_, err := s.sts(tc.as).DecodeAuthorizationMessage(ctx, &awssts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(tc.msg)})
+		if code, _ := apiError(t, err); code != tc.wanted {
+			t.Errorf("%s: %v, want %s", tc.name, err, tc.wanted)
+		}
+	}
+}
+
+// flip returns a base64url character other than c.
+func flip(c byte) string {
+	if c == 'A' {
+		return "B"
+	}
+	return "A"
 }

@@ -81,6 +81,7 @@ func serveTo(ctx context.Context, args []string, getenv func(string) string, std
 	shutdown := fl.Duration("shutdown-timeout", 30*time.Second, "how long in-flight requests may run after SIGINT/SIGTERM")
 	memory := fl.Bool("memory", false, "keep the database and master key in memory: nothing on disk, all gone on exit (for CI)")
 	allowReset := fl.Bool("allow-reset", false, "enable POST /_connect-iam/reset for the bootstrap administrator")
+	encodeDenials := fl.String("encode-denials", "", "comma-separated service `prefixes` (connect,iam) whose access-denied messages carry an encoded authorization message, as EC2's do (aws sts decode-authorization-message)")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, serveUsage)
 		fl.PrintDefaults()
@@ -121,7 +122,7 @@ func serveTo(ctx context.Context, args []string, getenv func(string) string, std
 			"put a TLS-terminating proxy in front of it or use --addr 127.0.0.1:PORT", "addr", *addr)
 	}
 	a, err := app.New(ctx, app.Config{Addr: *addr, DataDir: *data, Logger: logger, Getenv: getenv, ShutdownTimeout: *shutdown,
-		FullCheck: *fullCheck, Memory: *memory, AllowReset: *allowReset})
+		FullCheck: *fullCheck, Memory: *memory, AllowReset: *allowReset, EncodedDenials: splitList(*encodeDenials)})
 	if err != nil {
 		return fail(1, "%v", err)
 	}
@@ -174,4 +175,15 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
 	return nil, fmt.Errorf("--log-format %q: use text or json", format)
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

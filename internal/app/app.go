@@ -76,6 +76,10 @@ type Config struct {
 	Memory bool
 	// AllowReset enables POST ResetPath for the bootstrap administrator.
 	AllowReset bool
+	// EncodedDenials are the service prefixes ("connect") whose
+	// access-denied messages end with an encoded authorization message,
+	// as EC2's do, that STS DecodeAuthorizationMessage decodes.
+	EncodedDenials []string
 }
 
 // App is a configured server with its store, ready to serve.
@@ -261,6 +265,14 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		ManagedPolicy: iam.ManagedPolicy,
 		Observe:       a.Server.ObserveDecision,
 		Now:           cfg.Now,
+		Box:           box,
+		EncodedDenials: func() map[string]bool {
+			m := map[string]bool{}
+			for _, s := range cfg.EncodedDenials {
+				m[s] = true
+			}
+			return m
+		}(),
 	})
 	iam.Register(a.Server, iam.Deps{Store: ws, Box: box, Authorizer: a.authz, Catalog: cat, Now: cfg.Now,
 		RoleInUse: connect.InstancesUsingRole})
