@@ -56,6 +56,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -150,19 +151,37 @@ type Service struct {
 // Register registers the STS operations on srv and returns the service.
 func Register(srv *server.Server, d Deps) *Service {
 	s := &Service{d: d, roleUsed: map[string]time.Time{}}
-	for name, h := range map[string]func(context.Context, *server.QueryCall) (any, error){
+	for name, h := range s.operations() {
+		srv.RegisterQuery("sts", name, validated(name, h))
+	}
+	return s
+}
+
+// operations returns the handler of every STS operation Register
+// registers.
+func (s *Service) operations() map[string]func(context.Context, *server.QueryCall) (any, error) {
+	ops := map[string]func(context.Context, *server.QueryCall) (any, error){
 		"AssumeRole":         s.assumeRole,
 		"GetFederationToken": s.getFederationToken,
 		"GetSessionToken":    s.getSessionToken,
 		"GetCallerIdentity":  s.getCallerIdentity,
 		"GetAccessKeyInfo":   s.getAccessKeyInfo,
-	} {
-		srv.RegisterQuery("sts", name, validated(name, h))
 	}
 	for name, h := range s.moreOperations() {
-		srv.RegisterQuery("sts", name, validated(name, h))
+		ops[name] = h
 	}
-	return s
+	return ops
+}
+
+// Actions returns the names of the STS operations [Register] registers,
+// sorted.
+func Actions() []string {
+	var out []string
+	for name := range (&Service{}).operations() {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // validated wraps the handler of operation name with the validation of
