@@ -18,8 +18,8 @@ import (
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/connect-iam/connect-iam/internal/apimodel"
-	"github.com/connect-iam/connect-iam/internal/app"
 	"github.com/connect-iam/connect-iam/internal/apimodel/apimodeltest"
+	"github.com/connect-iam/connect-iam/internal/app"
 	"github.com/connect-iam/connect-iam/store"
 )
 
