@@ -334,3 +334,33 @@ func TestLastAccessedAndContextKeys(t *testing.T) {
 		t.Errorf("malformed custom policy: %v", err)
 	}
 }
+
+// TestCredentialDependents: a user with SSH keys and a role in an
+// instance profile cannot be deleted; a user's credentials follow a
+// rename.
+func TestCredentialDependents(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	c := e.client
+	must(c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("carol")}))(t)
+	key := must(c.UploadSSHPublicKey(ctx, &awsiam.UploadSSHPublicKeyInput{UserName: aws.String("carol"),
+		SSHPublicKeyBody: aws.String(strings.TrimSpace(fixture(t, "certs/server.pub")))}))(t)
+	_, err := c.DeleteUser(ctx, &awsiam.DeleteUserInput{UserName: aws.String("carol")})
+	if code, msg := apiError(t, err); code != "DeleteConflict" || !strings.Contains(msg, "SSH public keys") {
+		t.Errorf("DeleteUser with an SSH key: %s %q", code, msg)
+	}
+	must(c.UpdateUser(ctx, &awsiam.UpdateUserInput{UserName: aws.String("carol"), NewUserName: aws.String("carla")}))(t)
+	got := must(c.GetSSHPublicKey(ctx, &awsiam.GetSSHPublicKeyInput{UserName: aws.String("carla"), SSHPublicKeyId: key.SSHPublicKey.SSHPublicKeyId,
+		Encoding: types.EncodingTypeSsh}))(t)
+	if aws.ToString(got.SSHPublicKey.UserName) != "carla" {
+		t.Errorf("after rename: %+v", got.SSHPublicKey)
+	}
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("web"), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}))(t)
+	must(c.CreateInstanceProfile(ctx, &awsiam.CreateInstanceProfileInput{InstanceProfileName: aws.String("web")}))(t)
+	must(c.AddRoleToInstanceProfile(ctx, &awsiam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("web"), RoleName: aws.String("web")}))(t)
+	_, err = c.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: aws.String("web")})
+	if code, _ := apiError(t, err); code != "DeleteConflict" {
+		t.Errorf("DeleteRole in an instance profile: %v", err)
+	}
+}

@@ -234,7 +234,14 @@ func (h *handler) deleteRole(ctx context.Context, c *call) (any, error) {
 		return nil, protectedRole(e.name)
 	}
 	return nil, h.Store.Update(ctx, func(tx store.Tx) error {
-		err := tx.DeleteRole(c.acct, roleName)
+		profiles, err := profileList(tx, c.acct, func(a profileAttrs) bool { return containsFold(a.Roles, e.name) })
+		if err != nil {
+			return err
+		}
+		if len(profiles) > 0 {
+			return deleteConflict("Cannot delete entity, must remove roles from instance profile first.")
+		}
+		err = tx.DeleteRole(c.acct, roleName)
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			return deleteConflict("Cannot delete entity, must detach all policies first.")
