@@ -318,3 +318,57 @@ func flip(c byte) string {
 	}
 	return "A"
 }
+
+// TestCredentialReportRealUse: a call signed with a user's key shows in
+// GetAccessKeyLastUsed and in the credential report's last-used columns.
+func TestCredentialReportRealUse(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	user := s.iamPrincipal(t, "reporter", "", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*"}]}`)
+	if _, err := s.iam(user).ListUsers(ctx, &awsiam.ListUsersInput{}); err != nil {
+		t.Fatal(err)
+	}
+	admin := s.iam(clientOptions{})
+	var last *awsiam.GetAccessKeyLastUsedOutput
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		out, err := admin.GetAccessKeyLastUsed(ctx, &awsiam.GetAccessKeyLastUsedInput{AccessKeyId: aws.String(user.key)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.AccessKeyLastUsed.LastUsedDate != nil || time.Now().After(deadline) {
+			last = out
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if last.AccessKeyLastUsed.LastUsedDate == nil || aws.ToString(last.AccessKeyLastUsed.ServiceName) != "iam" {
+		t.Fatalf("GetAccessKeyLastUsed = %+v", last.AccessKeyLastUsed)
+	}
+	if _, err := admin.GenerateCredentialReport(ctx, &awsiam.GenerateCredentialReportInput{}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := admin.GetCredentialReport(ctx, &awsiam.GetCredentialReportInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var header, row []string
+	for _, line := range strings.Split(strings.TrimSpace(string(rep.Content)), "\n") {
+		f := strings.Split(line, ",")
+		if header == nil {
+			header = f
+		} else if f[0] == "reporter" {
+			row = f
+		}
+	}
+	if row == nil {
+		t.Fatalf("no row for reporter in %s", rep.Content)
+	}
+	col := map[string]string{}
+	for i, h := range header {
+		col[h] = row[i]
+	}
+	if col["access_key_1_active"] != "true" || col["access_key_1_last_used_service"] != "iam" || col["access_key_1_last_used_date"] == "N/A" {
+		t.Errorf("reporter's row: %v", col)
+	}
+}
