@@ -2,11 +2,17 @@ package e2e_test
 
 import (
 	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"io"
+	"math/big"
 	"net/http"
 	"strings"
 	"testing"
@@ -17,6 +23,7 @@ import (
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/connect-iam/connect-iam/iam"
 	"github.com/connect-iam/connect-iam/internal/apimodel"
 	"github.com/connect-iam/connect-iam/internal/apimodel/apimodeltest"
 	"github.com/connect-iam/connect-iam/internal/app"
@@ -370,5 +377,69 @@ func TestCredentialReportRealUse(t *testing.T) {
 	}
 	if col["access_key_1_active"] != "true" || col["access_key_1_last_used_service"] != "iam" || col["access_key_1_last_used_date"] == "N/A" {
 		t.Errorf("reporter's row: %v", col)
+	}
+}
+
+// TestWebIdentityToken: GetWebIdentityToken is refused until outbound
+// federation is enabled; then its JWT carries the account's issuer, the
+// caller and the audience, and verifies with the account's key.
+func TestWebIdentityToken(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	admin, st := s.iam(clientOptions{}), s.sts(clientOptions{})
+	in := &awssts.GetWebIdentityTokenInput{Audience: []string{"https://api.example.com"}, SigningAlgorithm: aws.String("ES384")}
+	_, err := st.GetWebIdentityToken(ctx, in)
+	if code, _ := apiError(t, err); code != "OutboundWebIdentityFederationDisabledException" {
+		t.Fatalf("before enabling: %v", err)
+	}
+	en, err := admin.EnableOutboundWebIdentityFederation(ctx, &awsiam.EnableOutboundWebIdentityFederationInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, alg := range []string{"ES384", "RS256"} {
+		in.SigningAlgorithm = aws.String(alg)
+		out, err := st.GetWebIdentityToken(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts := strings.Split(aws.ToString(out.WebIdentityToken), ".")
+		if len(parts) != 3 {
+			t.Fatalf("token %q", aws.ToString(out.WebIdentityToken))
+		}
+		body, _ := base64.RawURLEncoding.DecodeString(parts[1])
+		var claims struct {
+			Iss, Sub, Aud string
+			Exp           int64
+		}
+		if err := json.Unmarshal(body, &claims); err != nil {
+			t.Fatal(err)
+		}
+		if claims.Iss != aws.ToString(en.IssuerIdentifier) || !strings.HasSuffix(claims.Sub, ":user/admin") || claims.Aud != "https://api.example.com" ||
+			claims.Exp != out.Expiration.Unix() {
+			t.Errorf("%s claims %+v", alg, claims)
+		}
+		var keys iam.OutboundKeys
+		if err := s.App.Store.View(ctx, func(tx store.ReadTx) error {
+			var err error
+			keys, err = iam.ReadOutboundKeys(tx, s.App.Box, account)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		sig, _ := base64.RawURLEncoding.DecodeString(parts[2])
+		signed := []byte(parts[0] + "." + parts[1])
+		switch alg {
+		case "ES384":
+			sum := sha512.Sum384(signed)
+			pub := keys.ES384.Public().(*ecdsa.PublicKey)
+			if len(sig) != 96 || !ecdsa.Verify(pub, sum[:], new(big.Int).SetBytes(sig[:48]), new(big.Int).SetBytes(sig[48:])) {
+				t.Errorf("ES384 signature does not verify")
+			}
+		case "RS256":
+			sum := sha256.Sum256(signed)
+			if err := rsa.VerifyPKCS1v15(keys.RS256.Public().(*rsa.PublicKey), crypto.SHA256, sum[:], sig); err != nil {
+				t.Errorf("RS256 signature: %v", err)
+			}
+		}
 	}
 }
