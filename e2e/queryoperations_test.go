@@ -123,35 +123,75 @@ func (s *testServer) sendQuery(t *testing.T, m *apimodel.Model, op *apimodel.Ope
 	return res
 }
 
-// resultMembers returns the names of the elements directly inside the
-// <OpResult> element of a response.
-func resultMembers(body []byte, op string) ([]string, error) {
-	d := xml.NewDecoder(strings.NewReader(string(body)))
-	depth, in := 0, false
-	var out []string
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch x := tok.(type) {
-		case xml.StartElement:
-			depth++
-			if depth == 2 && x.Name.Local == op+"Result" {
-				in = true
-			} else if in && depth == 3 {
-				out = append(out, x.Name.Local)
+// xmlNode is an element of a response.
+type xmlNode struct {
+	XMLName  xml.Name
+	Children []xmlNode `xml:",any"`
+}
+
+// shapeErrors checks a result element against the model's shape sh,
+// recursively: a structure's children are its members, a list's are
+// "member" elements, a map's "entry" elements with key and value; a
+// scalar has none. It returns the paths of elements the model lacks.
+func shapeErrors(m *apimodel.Model, sh *apimodel.Shape, n xmlNode, path string) []string {
+	if sh == nil {
+		return nil
+	}
+	var bad []string
+	switch sh.Type {
+	case "structure":
+		for _, c := range n.Children {
+			var msh *apimodel.Shape
+			for name, mb := range sh.Members {
+				if mb.WireName(name) == c.XMLName.Local {
+					msh = m.Shape(mb.Shape)
+				}
 			}
-		case xml.EndElement:
-			if depth == 2 {
-				in = false
+			if msh == nil {
+				bad = append(bad, path+"/"+c.XMLName.Local)
+				continue
 			}
-			depth--
+			bad = append(bad, shapeErrors(m, msh, c, path+"/"+c.XMLName.Local)...)
+		}
+	case "list":
+		item := "member"
+		if sh.Member != nil && sh.Member.LocationName != "" {
+			item = sh.Member.LocationName
+		}
+		for _, c := range n.Children {
+			if c.XMLName.Local != item || sh.Member == nil {
+				bad = append(bad, path+"/"+c.XMLName.Local)
+				continue
+			}
+			bad = append(bad, shapeErrors(m, m.Shape(sh.Member.Shape), c, path+"/"+item)...)
+		}
+	case "map":
+		for _, c := range n.Children {
+			if c.XMLName.Local != "entry" {
+				bad = append(bad, path+"/"+c.XMLName.Local)
+			}
+		}
+	default:
+		for _, c := range n.Children {
+			bad = append(bad, path+"/"+c.XMLName.Local)
 		}
 	}
+	return bad
+}
+
+// resultShapeErrors checks the <OpResult> element of a response against
+// the operation's output shape.
+func resultShapeErrors(m *apimodel.Model, op *apimodel.Operation, body []byte) ([]string, error) {
+	var root xmlNode
+	if err := xml.Unmarshal(body, &root); err != nil {
+		return nil, err
+	}
+	for _, c := range root.Children {
+		if c.XMLName.Local == op.Name+"Result" {
+			return shapeErrors(m, m.Output(op), c, c.XMLName.Local), nil
+		}
+	}
+	return nil, nil
 }
 
 // TestEveryQueryOperation walks every operation of AWS's IAM and STS
@@ -168,6 +208,22 @@ func TestEveryQueryOperation(t *testing.T) {
 	if _, err := s.iam(clientOptions{}).CreateRole(context.Background(), &awsiam.CreateRoleInput{RoleName: aws.String("walk"),
 		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` +
 			account + `:root"},"Action":"sts:AssumeRole"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	// The entities the minimal inputs name ("a"), so that more calls
+	// succeed and their results are checked against the model.
+	admin := s.iam(clientOptions{})
+	if _, err := admin.CreateUser(context.Background(), &awsiam.CreateUserInput{UserName: aws.String("a")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.CreateGroup(context.Background(), &awsiam.CreateGroupInput{GroupName: aws.String("a")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.CreateRole(context.Background(), &awsiam.CreateRoleInput{RoleName: aws.String("a"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.CreateInstanceProfile(context.Background(), &awsiam.CreateInstanceProfileInput{InstanceProfileName: aws.String("a")}); err != nil {
 		t.Fatal(err)
 	}
 	for _, model := range []string{"iam", "sts"} {
@@ -212,16 +268,9 @@ func TestEveryQueryOperation(t *testing.T) {
 			}
 			if res.status == http.StatusOK {
 				succeeded++
-				names, err := resultMembers(res.body, opName)
-				out := m.Output(op)
-				bad := ""
-				for _, n := range names {
-					if out.Members[n] == nil {
-						bad = n
-					}
-				}
-				if err != nil || bad != "" {
-					t.Errorf("%s: result member %s is not in the model's %s (%v): %s", action, bad, op.Output, err, res.body)
+				bad, err := resultShapeErrors(m, op, res.body)
+				if err != nil || len(bad) > 0 {
+					t.Errorf("%s: result elements %v are not in the model's %s (%v): %s", action, bad, op.Output.Shape, err, res.body)
 				} else {
 					shaped++
 				}

@@ -41,9 +41,9 @@ type xGroupDetail struct {
 
 type xRoleDetail struct {
 	xRole
-	InstanceProfileList     []struct{}        `xml:"InstanceProfileList>member"`
-	RolePolicyList          []xInline         `xml:"RolePolicyList>member"`
-	AttachedManagedPolicies []xAttachedPolicy `xml:"AttachedManagedPolicies>member"`
+	InstanceProfileList     []xInstanceProfile `xml:"InstanceProfileList>member"`
+	RolePolicyList          []xInline          `xml:"RolePolicyList>member"`
+	AttachedManagedPolicies []xAttachedPolicy  `xml:"AttachedManagedPolicies>member"`
 }
 
 type xPolicyDetail struct {
@@ -224,7 +224,14 @@ func (h *handler) collectDetails(tx store.ReadTx, acct string, want func(string)
 		if err != nil {
 			return nil, err
 		}
-		items = append(items, detailItem{role: &xRoleDetail{xRole: roleXML(r, tags, true), InstanceProfileList: []struct{}{},
+		profiles, err := profileList(tx, acct, func(a profileAttrs) bool { return containsFold(a.Roles, r.Name) })
+		if err != nil {
+			return nil, err
+		}
+		x := roleXML(r, tags, true)
+		// RoleDetail has neither member.
+		x.MaxSessionDuration, x.Description = 0, ""
+		items = append(items, detailItem{role: &xRoleDetail{xRole: x, InstanceProfileList: append([]xInstanceProfile{}, profiles...),
 			RolePolicyList: inline, AttachedManagedPolicies: attached}})
 	}
 	if want("LocalManagedPolicy") {
