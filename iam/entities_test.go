@@ -364,3 +364,34 @@ func TestCredentialDependents(t *testing.T) {
 		t.Errorf("DeleteRole in an instance profile: %v", err)
 	}
 }
+
+// TestServiceCredentialSealed: the password CreateServiceSpecificCredential
+// returns is not in the stored record, which opens to it with the box.
+func TestServiceCredentialSealed(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	must(e.client.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("dan")}))(t)
+	out := must(e.client.CreateServiceSpecificCredential(ctx, &awsiam.CreateServiceSpecificCredentialInput{UserName: aws.String("dan"),
+		ServiceName: aws.String("cassandra.amazonaws.com")}))(t)
+	id, pw := aws.ToString(out.ServiceSpecificCredential.ServiceSpecificCredentialId), aws.ToString(out.ServiceSpecificCredential.ServicePassword)
+	if err := e.st.View(ctx, func(tx store.ReadTx) error {
+		r, err := tx.GetResource(testAccount, "iam", recServiceCredential, id)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(r.Attributes), pw) {
+			t.Errorf("the stored record holds the password in clear: %s", r.Attributes)
+		}
+		var a credAttrs
+		if err := r.DecodeAttributes(&a); err != nil {
+			return err
+		}
+		plain, err := e.box.Open(a.Sealed, []byte(id))
+		if err != nil || string(plain) != pw {
+			t.Errorf("sealed password opens to %q, %v", plain, err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
