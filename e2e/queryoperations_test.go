@@ -2,10 +2,17 @@ package e2e_test
 
 import (
 	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"encoding/xml"
 	"io"
+	"math/big"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,9 +21,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/connect-iam/connect-iam/iam"
 	"github.com/connect-iam/connect-iam/internal/apimodel"
 	"github.com/connect-iam/connect-iam/internal/apimodel/apimodeltest"
+	"github.com/connect-iam/connect-iam/internal/app"
 	"github.com/connect-iam/connect-iam/store"
 )
 
@@ -113,35 +123,75 @@ func (s *testServer) sendQuery(t *testing.T, m *apimodel.Model, op *apimodel.Ope
 	return res
 }
 
-// resultMembers returns the names of the elements directly inside the
-// <OpResult> element of a response.
-func resultMembers(body []byte, op string) ([]string, error) {
-	d := xml.NewDecoder(strings.NewReader(string(body)))
-	depth, in := 0, false
-	var out []string
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch x := tok.(type) {
-		case xml.StartElement:
-			depth++
-			if depth == 2 && x.Name.Local == op+"Result" {
-				in = true
-			} else if in && depth == 3 {
-				out = append(out, x.Name.Local)
+// xmlNode is an element of a response.
+type xmlNode struct {
+	XMLName  xml.Name
+	Children []xmlNode `xml:",any"`
+}
+
+// shapeErrors checks a result element against the model's shape sh,
+// recursively: a structure's children are its members, a list's are
+// "member" elements, a map's "entry" elements with key and value; a
+// scalar has none. It returns the paths of elements the model lacks.
+func shapeErrors(m *apimodel.Model, sh *apimodel.Shape, n xmlNode, path string) []string {
+	if sh == nil {
+		return nil
+	}
+	var bad []string
+	switch sh.Type {
+	case "structure":
+		for _, c := range n.Children {
+			var msh *apimodel.Shape
+			for name, mb := range sh.Members {
+				if mb.WireName(name) == c.XMLName.Local {
+					msh = m.Shape(mb.Shape)
+				}
 			}
-		case xml.EndElement:
-			if depth == 2 {
-				in = false
+			if msh == nil {
+				bad = append(bad, path+"/"+c.XMLName.Local)
+				continue
 			}
-			depth--
+			bad = append(bad, shapeErrors(m, msh, c, path+"/"+c.XMLName.Local)...)
+		}
+	case "list":
+		item := "member"
+		if sh.Member != nil && sh.Member.LocationName != "" {
+			item = sh.Member.LocationName
+		}
+		for _, c := range n.Children {
+			if c.XMLName.Local != item || sh.Member == nil {
+				bad = append(bad, path+"/"+c.XMLName.Local)
+				continue
+			}
+			bad = append(bad, shapeErrors(m, m.Shape(sh.Member.Shape), c, path+"/"+item)...)
+		}
+	case "map":
+		for _, c := range n.Children {
+			if c.XMLName.Local != "entry" {
+				bad = append(bad, path+"/"+c.XMLName.Local)
+			}
+		}
+	default:
+		for _, c := range n.Children {
+			bad = append(bad, path+"/"+c.XMLName.Local)
 		}
 	}
+	return bad
+}
+
+// resultShapeErrors checks the <OpResult> element of a response against
+// the operation's output shape.
+func resultShapeErrors(m *apimodel.Model, op *apimodel.Operation, body []byte) ([]string, error) {
+	var root xmlNode
+	if err := xml.Unmarshal(body, &root); err != nil {
+		return nil, err
+	}
+	for _, c := range root.Children {
+		if c.XMLName.Local == op.Name+"Result" {
+			return shapeErrors(m, m.Output(op), c, c.XMLName.Local), nil
+		}
+	}
+	return nil, nil
 }
 
 // TestEveryQueryOperation walks every operation of AWS's IAM and STS
@@ -158,6 +208,22 @@ func TestEveryQueryOperation(t *testing.T) {
 	if _, err := s.iam(clientOptions{}).CreateRole(context.Background(), &awsiam.CreateRoleInput{RoleName: aws.String("walk"),
 		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` +
 			account + `:root"},"Action":"sts:AssumeRole"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	// The entities the minimal inputs name ("a"), so that more calls
+	// succeed and their results are checked against the model.
+	admin := s.iam(clientOptions{})
+	if _, err := admin.CreateUser(context.Background(), &awsiam.CreateUserInput{UserName: aws.String("a")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.CreateGroup(context.Background(), &awsiam.CreateGroupInput{GroupName: aws.String("a")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.CreateRole(context.Background(), &awsiam.CreateRoleInput{RoleName: aws.String("a"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.CreateInstanceProfile(context.Background(), &awsiam.CreateInstanceProfileInput{InstanceProfileName: aws.String("a")}); err != nil {
 		t.Fatal(err)
 	}
 	for _, model := range []string{"iam", "sts"} {
@@ -202,16 +268,9 @@ func TestEveryQueryOperation(t *testing.T) {
 			}
 			if res.status == http.StatusOK {
 				succeeded++
-				names, err := resultMembers(res.body, opName)
-				out := m.Output(op)
-				bad := ""
-				for _, n := range names {
-					if out.Members[n] == nil {
-						bad = n
-					}
-				}
-				if err != nil || bad != "" {
-					t.Errorf("%s: result member %s is not in the model's %s (%v): %s", action, bad, op.Output, err, res.body)
+				bad, err := resultShapeErrors(m, op, res.body)
+				if err != nil || len(bad) > 0 {
+					t.Errorf("%s: result elements %v are not in the model's %s (%v): %s", action, bad, op.Output.Shape, err, res.body)
 				} else {
 					shaped++
 				}
@@ -251,5 +310,185 @@ func allowQuery(t *testing.T, s *testServer, action string) {
 	})
 	if err != nil {
 		t.Fatalf("allow %s: %v", action, err)
+	}
+}
+
+// TestDecodeAuthorizationMessage: with --encode-denials iam, an IAM
+// denial carries an encoded message; a caller allowed
+// sts:DecodeAuthorizationMessage decodes it to the explanation of the
+// decision; a changed message and a caller without the permission are
+// refused.
+func TestDecodeAuthorizationMessage(t *testing.T) {
+	s := startServerWith(t, func(c *app.Config) { c.EncodedDenials = []string{"iam"} })
+	ctx := context.Background()
+	nobody := s.iamPrincipal(t, "nobody", "", "")
+	decoder := s.iamPrincipal(t, "decoder", "", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:DecodeAuthorizationMessage","Resource":"*"}]}`)
+	_, err := s.iam(nobody).ListUsers(ctx, &awsiam.ListUsersInput{})
+	code, msg := apiError(t, err)
+	const marker = "Encoded authorization failure message: "
+	_, enc, ok := strings.Cut(msg, marker)
+	if code != "AccessDenied" || !ok {
+		t.Fatalf("ListUsers without permissions: %s %q, want an encoded message", code, msg)
+	}
+	out, err := s.sts(decoder).DecodeAuthorizationMessage(ctx, &awssts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(enc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decoded struct {
+		Allowed     bool `json:"allowed"`
+		Explanation struct {
+			Message string `json:"message"`
+			Request struct {
+				Action    string `json:"action"`
+				Principal string `json:"principal"`
+			} `json:"request"`
+		} `json:"explanation"`
+	}
+	if err := json.Unmarshal([]byte(aws.ToString(out.DecodedMessage)), &decoded); err != nil {
+		t.Fatalf("DecodedMessage %q: %v", aws.ToString(out.DecodedMessage), err)
+	}
+	if decoded.Allowed || decoded.Explanation.Request.Action != "iam:ListUsers" || !strings.HasSuffix(decoded.Explanation.Request.Principal, ":user/nobody") ||
+		!strings.HasPrefix(msg, decoded.Explanation.Message) {
+		t.Errorf("decoded = %+v", decoded)
+	}
+	for _, tc := range []struct {
+		name   string
+		as     clientOptions
+		msg    string
+		wanted string
+	}{
+		{"changed", decoder, enc[:len(enc)/2] + flip(enc[len(enc)/2]) + enc[len(enc)/2+1:], "InvalidAuthorizationMessageException"},
+		{"not allowed", nobody, enc, "AccessDenied"},
+	} {
+		_, err := s.sts(tc.as).DecodeAuthorizationMessage(ctx, &awssts.DecodeAuthorizationMessageInput{EncodedMessage: aws.String(tc.msg)})
+		if code, _ := apiError(t, err); code != tc.wanted {
+			t.Errorf("%s: %v, want %s", tc.name, err, tc.wanted)
+		}
+	}
+}
+
+// flip returns a base64url character other than c.
+func flip(c byte) string {
+	if c == 'A' {
+		return "B"
+	}
+	return "A"
+}
+
+// TestCredentialReportRealUse: a call signed with a user's key shows in
+// GetAccessKeyLastUsed and in the credential report's last-used columns.
+func TestCredentialReportRealUse(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	user := s.iamPrincipal(t, "reporter", "", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*"}]}`)
+	if _, err := s.iam(user).ListUsers(ctx, &awsiam.ListUsersInput{}); err != nil {
+		t.Fatal(err)
+	}
+	admin := s.iam(clientOptions{})
+	var last *awsiam.GetAccessKeyLastUsedOutput
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		out, err := admin.GetAccessKeyLastUsed(ctx, &awsiam.GetAccessKeyLastUsedInput{AccessKeyId: aws.String(user.key)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.AccessKeyLastUsed.LastUsedDate != nil || time.Now().After(deadline) {
+			last = out
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if last.AccessKeyLastUsed.LastUsedDate == nil || aws.ToString(last.AccessKeyLastUsed.ServiceName) != "iam" {
+		t.Fatalf("GetAccessKeyLastUsed = %+v", last.AccessKeyLastUsed)
+	}
+	if _, err := admin.GenerateCredentialReport(ctx, &awsiam.GenerateCredentialReportInput{}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := admin.GetCredentialReport(ctx, &awsiam.GetCredentialReportInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var header, row []string
+	for _, line := range strings.Split(strings.TrimSpace(string(rep.Content)), "\n") {
+		f := strings.Split(line, ",")
+		if header == nil {
+			header = f
+		} else if f[0] == "reporter" {
+			row = f
+		}
+	}
+	if row == nil {
+		t.Fatalf("no row for reporter in %s", rep.Content)
+	}
+	col := map[string]string{}
+	for i, h := range header {
+		col[h] = row[i]
+	}
+	if col["access_key_1_active"] != "true" || col["access_key_1_last_used_service"] != "iam" || col["access_key_1_last_used_date"] == "N/A" {
+		t.Errorf("reporter's row: %v", col)
+	}
+}
+
+// TestWebIdentityToken: GetWebIdentityToken is refused until outbound
+// federation is enabled; then its JWT carries the account's issuer, the
+// caller and the audience, and verifies with the account's key.
+func TestWebIdentityToken(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	admin, st := s.iam(clientOptions{}), s.sts(clientOptions{})
+	in := &awssts.GetWebIdentityTokenInput{Audience: []string{"https://api.example.com"}, SigningAlgorithm: aws.String("ES384")}
+	_, err := st.GetWebIdentityToken(ctx, in)
+	if code, _ := apiError(t, err); code != "OutboundWebIdentityFederationDisabledException" {
+		t.Fatalf("before enabling: %v", err)
+	}
+	en, err := admin.EnableOutboundWebIdentityFederation(ctx, &awsiam.EnableOutboundWebIdentityFederationInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, alg := range []string{"ES384", "RS256"} {
+		in.SigningAlgorithm = aws.String(alg)
+		out, err := st.GetWebIdentityToken(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts := strings.Split(aws.ToString(out.WebIdentityToken), ".")
+		if len(parts) != 3 {
+			t.Fatalf("token %q", aws.ToString(out.WebIdentityToken))
+		}
+		body, _ := base64.RawURLEncoding.DecodeString(parts[1])
+		var claims struct {
+			Iss, Sub, Aud string
+			Exp           int64
+		}
+		if err := json.Unmarshal(body, &claims); err != nil {
+			t.Fatal(err)
+		}
+		if claims.Iss != aws.ToString(en.IssuerIdentifier) || !strings.HasSuffix(claims.Sub, ":user/admin") || claims.Aud != "https://api.example.com" ||
+			claims.Exp != out.Expiration.Unix() {
+			t.Errorf("%s claims %+v", alg, claims)
+		}
+		var keys iam.OutboundKeys
+		if err := s.App.Store.View(ctx, func(tx store.ReadTx) error {
+			var err error
+			keys, err = iam.ReadOutboundKeys(tx, s.App.Box, account)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		sig, _ := base64.RawURLEncoding.DecodeString(parts[2])
+		signed := []byte(parts[0] + "." + parts[1])
+		switch alg {
+		case "ES384":
+			sum := sha512.Sum384(signed)
+			pub := keys.ES384.Public().(*ecdsa.PublicKey)
+			if len(sig) != 96 || !ecdsa.Verify(pub, sum[:], new(big.Int).SetBytes(sig[:48]), new(big.Int).SetBytes(sig[48:])) {
+				t.Errorf("ES384 signature does not verify")
+			}
+		case "RS256":
+			sum := sha256.Sum256(signed)
+			if err := rsa.VerifyPKCS1v15(keys.RS256.Public().(*rsa.PublicKey), crypto.SHA256, sum[:], sig); err != nil {
+				t.Errorf("RS256 signature: %v", err)
+			}
+		}
 	}
 }

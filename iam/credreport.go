@@ -121,7 +121,7 @@ func (h *handler) credentialReport(tx store.ReadTx, acct string, now time.Time) 
 			row = append(row, strconv.FormatBool(k.Status == store.AccessKeyActive), reportTime(k.Created, "N/A"),
 				reportTime(k.LastUsed, "N/A"), orNA(k.LastUsedRegion), orNA(k.LastUsedService))
 		}
-		certs, as, err := userCreds(tx, acct, recSigningCert, u.Name)
+		certs, as, err := userCreds(tx, acct, recSigningCert, u.ID)
 		if err != nil {
 			return "", err
 		}

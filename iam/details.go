@@ -44,9 +44,9 @@ type xGroupDetail struct {
 
 type xRoleDetail struct {
 	xRole
-	InstanceProfileList     []struct{}        `xml:"InstanceProfileList>member"`
-	RolePolicyList          []xInline         `xml:"RolePolicyList>member"`
-	AttachedManagedPolicies []xAttachedPolicy `xml:"AttachedManagedPolicies>member"`
+	InstanceProfileList     []xInstanceProfile `xml:"InstanceProfileList>member"`
+	RolePolicyList          []xInline          `xml:"RolePolicyList>member"`
+	AttachedManagedPolicies []xAttachedPolicy  `xml:"AttachedManagedPolicies>member"`
 }
 
 type xPolicyDetail struct {
@@ -305,7 +305,14 @@ func (h *handler) detailsSection(tx store.ReadTx, acct string, sec int, opt stor
 			if err != nil {
 				return nil, "", err
 			}
-			items = append(items, detailItem{role: &xRoleDetail{xRole: roleXML(r, tags, true), InstanceProfileList: []struct{}{},
+			profiles, err := profileList(tx, acct, func(a profileAttrs) bool { return containsFold(a.Roles, r.Name) })
+			if err != nil {
+				return nil, "", err
+			}
+			x := roleXML(r, tags, true)
+			// RoleDetail has neither member.
+			x.MaxSessionDuration, x.Description = 0, ""
+			items = append(items, detailItem{role: &xRoleDetail{xRole: x, InstanceProfileList: append([]xInstanceProfile{}, profiles...),
 				RolePolicyList: inline, AttachedManagedPolicies: attached}})
 		}
 		return items, next, nil

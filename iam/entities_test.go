@@ -334,3 +334,64 @@ func TestLastAccessedAndContextKeys(t *testing.T) {
 		t.Errorf("malformed custom policy: %v", err)
 	}
 }
+
+// TestCredentialDependents: a user with SSH keys and a role in an
+// instance profile cannot be deleted; a user's credentials follow a
+// rename.
+func TestCredentialDependents(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	c := e.client
+	must(c.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("carol")}))(t)
+	key := must(c.UploadSSHPublicKey(ctx, &awsiam.UploadSSHPublicKeyInput{UserName: aws.String("carol"),
+		SSHPublicKeyBody: aws.String(strings.TrimSpace(fixture(t, "certs/server.pub")))}))(t)
+	_, err := c.DeleteUser(ctx, &awsiam.DeleteUserInput{UserName: aws.String("carol")})
+	if code, msg := apiError(t, err); code != "DeleteConflict" || !strings.Contains(msg, "SSH public keys") {
+		t.Errorf("DeleteUser with an SSH key: %s %q", code, msg)
+	}
+	must(c.UpdateUser(ctx, &awsiam.UpdateUserInput{UserName: aws.String("carol"), NewUserName: aws.String("carla")}))(t)
+	got := must(c.GetSSHPublicKey(ctx, &awsiam.GetSSHPublicKeyInput{UserName: aws.String("carla"), SSHPublicKeyId: key.SSHPublicKey.SSHPublicKeyId,
+		Encoding: types.EncodingTypeSsh}))(t)
+	if aws.ToString(got.SSHPublicKey.UserName) != "carla" {
+		t.Errorf("after rename: %+v", got.SSHPublicKey)
+	}
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("web"), AssumeRolePolicyDocument: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}))(t)
+	must(c.CreateInstanceProfile(ctx, &awsiam.CreateInstanceProfileInput{InstanceProfileName: aws.String("web")}))(t)
+	must(c.AddRoleToInstanceProfile(ctx, &awsiam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("web"), RoleName: aws.String("web")}))(t)
+	_, err = c.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: aws.String("web")})
+	if code, _ := apiError(t, err); code != "DeleteConflict" {
+		t.Errorf("DeleteRole in an instance profile: %v", err)
+	}
+}
+
+// TestServiceCredentialSealed: the password CreateServiceSpecificCredential
+// returns is not in the stored record, which opens to it with the box.
+func TestServiceCredentialSealed(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	must(e.client.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("dan")}))(t)
+	out := must(e.client.CreateServiceSpecificCredential(ctx, &awsiam.CreateServiceSpecificCredentialInput{UserName: aws.String("dan"),
+		ServiceName: aws.String("cassandra.amazonaws.com")}))(t)
+	id, pw := aws.ToString(out.ServiceSpecificCredential.ServiceSpecificCredentialId), aws.ToString(out.ServiceSpecificCredential.ServicePassword)
+	if err := e.st.View(ctx, func(tx store.ReadTx) error {
+		r, err := tx.GetResource(testAccount, "iam", recServiceCredential, id)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(r.Attributes), pw) {
+			t.Errorf("the stored record holds the password in clear: %s", r.Attributes)
+		}
+		var a credAttrs
+		if err := r.DecodeAttributes(&a); err != nil {
+			return err
+		}
+		plain, err := e.box.Open(a.Sealed, []byte(id))
+		if err != nil || string(plain) != pw {
+			t.Errorf("sealed password opens to %q, %v", plain, err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -254,6 +254,13 @@ func (h *handler) deleteRole(ctx context.Context, c *call) (any, error) {
 		return nil, protectedRole(e.name)
 	}
 	return nil, h.Store.Update(ctx, func(tx store.Tx) error {
+		profiles, err := profileList(tx, c.acct, func(a profileAttrs) bool { return containsFold(a.Roles, e.name) })
+		if err != nil {
+			return err
+		}
+		if len(profiles) > 0 {
+			return deleteConflict("Cannot delete entity, must remove roles from instance profile first.")
+		}
 		r, err := tx.GetRole(c.acct, roleName)
 		if err != nil {
 			return notFound(err, store.KindRole, roleName)

@@ -16,7 +16,8 @@ import (
 // public keys (for CodeCommit), X.509 signing certificates and
 // service-specific credentials (CodeCommit and Amazon Keyspaces
 // passwords, Amazon Bedrock API keys). Each is a record whose parent is
-// the user (its folded name), so that a user's credentials list cheaply.
+// the user's unique ID (stable across renames), so that a user's
+// credentials list cheaply.
 
 func init() {
 	operations["UploadSSHPublicKey"] = (*handler).uploadSSHPublicKey
@@ -70,11 +71,12 @@ func (h *handler) credUser(ctx context.Context, c *call, action string) (entity,
 	return h.authEntity(ctx, c, action, store.KindUser, userName, nil)
 }
 
-// userCreds reads the credentials of type typ of a user, oldest first.
-func userCreds(tx store.ReadTx, acct, typ, user string) ([]store.Resource, []credAttrs, error) {
+// userCreds reads the credentials of type typ of a user (by unique ID),
+// oldest first.
+func userCreds(tx store.ReadTx, acct, typ, userID string) ([]store.Resource, []credAttrs, error) {
 	var rs []store.Resource
 	var as []credAttrs
-	err := listRecords(tx, acct, typ, foldKey(user), true, func(r store.Resource) error {
+	err := listRecords(tx, acct, typ, userID, true, func(r store.Resource) error {
 		var a credAttrs
 		if err := r.DecodeAttributes(&a); err != nil {
 			return err
@@ -94,16 +96,18 @@ func userCreds(tx store.ReadTx, acct, typ, user string) ([]store.Resource, []cre
 	return ors, oas, err
 }
 
-// userCred reads one credential of a user; NoSuchEntity names it.
-func userCred(tx store.ReadTx, acct, typ, user, id, what string) (store.Resource, credAttrs, error) {
+// userCred reads one credential of a user; NoSuchEntity names it. The
+// attributes carry the user's current name.
+func userCred(tx store.ReadTx, acct, typ string, user entity, id, what string) (store.Resource, credAttrs, error) {
 	var a credAttrs
 	r, found, err := getRecord(tx, acct, typ, id, &a)
 	if err != nil {
 		return r, a, err
 	}
-	if !found || !strings.EqualFold(a.UserName, user) {
-		return r, a, noSuchEntity("The %s with id %s cannot be found for user %s.", what, id, user)
+	if !found || r.ParentID != user.id {
+		return r, a, noSuchEntity("The %s with id %s cannot be found for user %s.", what, id, user.name)
 	}
+	a.UserName = user.name
 	return r, a, nil
 }
 
@@ -116,7 +120,7 @@ func (h *handler) setCredStatus(ctx context.Context, c *call, action, typ, idPar
 		return nil, err
 	}
 	return nil, h.Store.Update(ctx, func(tx store.Tx) error {
-		r, a, err := userCred(tx, c.acct, typ, e.name, id, what)
+		r, a, err := userCred(tx, c.acct, typ, e, id, what)
 		if err != nil {
 			return err
 		}
@@ -134,7 +138,7 @@ func (h *handler) deleteCred(ctx context.Context, c *call, action, typ, idParam,
 		return nil, err
 	}
 	return nil, h.Store.Update(ctx, func(tx store.Tx) error {
-		if _, _, err := userCred(tx, c.acct, typ, e.name, id, what); err != nil {
+		if _, _, err := userCred(tx, c.acct, typ, e, id, what); err != nil {
 			return err
 		}
 		return tx.DeleteResource(c.acct, "iam", typ, id)
@@ -166,7 +170,7 @@ func (h *handler) uploadSSHPublicKey(ctx context.Context, c *call) (any, error) 
 	id := store.NewID("APKA", 20)
 	now := h.Now().UTC()
 	err = h.Store.Update(ctx, func(tx store.Tx) error {
-		_, as, err := userCreds(tx, c.acct, recSSHKey, e.name)
+		_, as, err := userCreds(tx, c.acct, recSSHKey, e.id)
 		if err != nil {
 			return err
 		}
@@ -178,7 +182,7 @@ func (h *handler) uploadSSHPublicKey(ctx context.Context, c *call) (any, error) 
 		if len(as) >= maxSSHKeysPerUser {
 			return limitExceeded("Cannot exceed quota for PublicKeysPerUser: %d", maxSSHKeysPerUser)
 		}
-		_, err = putRecord(tx, store.Resource{AccountID: c.acct, Service: "iam", Type: recSSHKey, ID: id, ParentID: foldKey(e.name),
+		_, err = putRecord(tx, store.Resource{AccountID: c.acct, Service: "iam", Type: recSSHKey, ID: id, ParentID: e.id,
 			ARN: internalARN(c.acct, recSSHKey, id), Name: id, Created: now}, a)
 		return err
 	})
@@ -198,7 +202,7 @@ func (h *handler) getSSHPublicKey(ctx context.Context, c *call) (any, error) {
 	}
 	var x xSSHKey
 	err = h.Store.View(ctx, func(tx store.ReadTx) error {
-		r, a, err := userCred(tx, c.acct, recSSHKey, e.name, id, "Public Key")
+		r, a, err := userCred(tx, c.acct, recSSHKey, e, id, "Public Key")
 		if err != nil {
 			return err
 		}
@@ -228,7 +232,7 @@ func (h *handler) listSSHPublicKeys(ctx context.Context, c *call) (any, error) {
 		return nil, err
 	}
 	list, next, err := viewPage(ctx, h.Store, opt, func(tx store.ReadTx) ([]xSSHKey, error) {
-		rs, as, err := userCreds(tx, c.acct, recSSHKey, e.name)
+		rs, as, err := userCreds(tx, c.acct, recSSHKey, e.id)
 		out := make([]xSSHKey, len(rs))
 		for i := range rs {
 			out[i] = xSSHKey{UserName: e.name, ID: rs[i].ID, Status: as[i].Status, UploadDate: ptime(rs[i].Created)}
@@ -289,14 +293,14 @@ func (h *handler) uploadSigningCertificate(ctx context.Context, c *call) (any, e
 		} else if found {
 			return awsquery.NewError(http.StatusConflict, "DuplicateCertificate", "The certificate "+id+" is already uploaded (to user "+old.UserName+").")
 		}
-		_, as, err := userCreds(tx, c.acct, recSigningCert, e.name)
+		_, as, err := userCreds(tx, c.acct, recSigningCert, e.id)
 		if err != nil {
 			return err
 		}
 		if len(as) >= maxSigningCertsPerUser {
 			return limitExceeded("Cannot exceed quota for SigningCertificatesPerUser: %d", maxSigningCertsPerUser)
 		}
-		_, err = putRecord(tx, store.Resource{AccountID: c.acct, Service: "iam", Type: recSigningCert, ID: id, ParentID: foldKey(e.name),
+		_, err = putRecord(tx, store.Resource{AccountID: c.acct, Service: "iam", Type: recSigningCert, ID: id, ParentID: e.id,
 			ARN: internalARN(c.acct, recSigningCert, id), Name: id, Created: now}, a)
 		return err
 	})
@@ -315,7 +319,7 @@ func (h *handler) listSigningCertificates(ctx context.Context, c *call) (any, er
 		return nil, err
 	}
 	list, next, err := viewPage(ctx, h.Store, opt, func(tx store.ReadTx) ([]xSigningCert, error) {
-		rs, as, err := userCreds(tx, c.acct, recSigningCert, e.name)
+		rs, as, err := userCreds(tx, c.acct, recSigningCert, e.id)
 		out := make([]xSigningCert, len(rs))
 		for i := range rs {
 			out[i] = xSigningCert{UserName: e.name, ID: rs[i].ID, Body: as[i].Body, Status: as[i].Status, UploadDate: ptime(rs[i].Created)}
@@ -418,7 +422,7 @@ func (h *handler) createServiceSpecificCredential(ctx context.Context, c *call) 
 	a.Sealed = h.Box.Seal([]byte(secret), []byte(id))
 	var r store.Resource
 	err = h.Store.Update(ctx, func(tx store.Tx) error {
-		_, as, err := userCreds(tx, c.acct, recServiceCredential, e.name)
+		_, as, err := userCreds(tx, c.acct, recServiceCredential, e.id)
 		if err != nil {
 			return err
 		}
@@ -431,7 +435,7 @@ func (h *handler) createServiceSpecificCredential(ctx context.Context, c *call) 
 		if n >= maxServiceCredentialsPerUser {
 			return limitExceeded("Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: %d", maxServiceCredentialsPerUser)
 		}
-		r, err = putRecord(tx, store.Resource{AccountID: c.acct, Service: "iam", Type: recServiceCredential, ID: id, ParentID: foldKey(e.name),
+		r, err = putRecord(tx, store.Resource{AccountID: c.acct, Service: "iam", Type: recServiceCredential, ID: id, ParentID: e.id,
 			ARN: internalARN(c.acct, recServiceCredential, id), Name: id, Created: now}, a)
 		return err
 	})
@@ -447,7 +451,7 @@ func (h *handler) listServiceSpecificCredentials(ctx context.Context, c *call) (
 	service := c.p.String("ServiceName")
 	all, _ := c.p.Bool("AllUsers")
 	opt := pageOpts(c)
-	var users []string
+	var one *entity
 	if all {
 		if err := h.authorize(ctx, c, "iam:ListServiceSpecificCredentials", entityARN(c.acct, "user", "/", "*"), nil); err != nil {
 			return nil, err
@@ -457,25 +461,44 @@ func (h *handler) listServiceSpecificCredentials(ctx context.Context, c *call) (
 		if err != nil {
 			return nil, err
 		}
-		users = []string{e.name}
+		one = &e
 	}
 	list, next, err := viewPage(ctx, h.Store, opt, func(tx store.ReadTx) ([]xServiceCredential, error) {
 		var out []xServiceCredential
+		names := map[string]string{} // user ID → current name
 		keep := func(r store.Resource) error {
 			var a credAttrs
 			if err := r.DecodeAttributes(&a); err != nil {
 				return err
 			}
-			if users != nil && !strings.EqualFold(a.UserName, users[0]) || service != "" && a.Service != service {
+			if service != "" && a.Service != service {
 				return nil
+			}
+			if n, ok := names[r.ParentID]; ok {
+				a.UserName = n
 			}
 			out = append(out, credXML(r, a, ""))
 			return nil
 		}
 		var err error
-		if users != nil {
-			err = listRecords(tx, c.acct, recServiceCredential, foldKey(users[0]), true, keep)
+		if one != nil {
+			names[one.id] = one.name
+			err = listRecords(tx, c.acct, recServiceCredential, one.id, true, keep)
 		} else {
+			opt := store.ListOptions{MaxItems: store.MaxMaxItems}
+			for {
+				us, next, err := tx.ListUsers(c.acct, "", opt)
+				if err != nil {
+					return nil, err
+				}
+				for _, u := range us {
+					names[u.ID] = u.Name
+				}
+				if next == "" {
+					break
+				}
+				opt.Marker = next
+			}
 			err = listRecords(tx, c.acct, recServiceCredential, "", false, keep)
 		}
 		sort.SliceStable(out, func(i, j int) bool { return time.Time(out[i].CreateDate).Before(time.Time(out[j].CreateDate)) })
@@ -498,7 +521,7 @@ func (h *handler) resetServiceSpecificCredential(ctx context.Context, c *call) (
 	}
 	var x xServiceCredential
 	err = h.Store.Update(ctx, func(tx store.Tx) error {
-		r, a, err := userCred(tx, c.acct, recServiceCredential, e.name, id, "Service Specific Credential")
+		r, a, err := userCred(tx, c.acct, recServiceCredential, e, id, "Service Specific Credential")
 		if err != nil {
 			return err
 		}

@@ -269,6 +269,16 @@ func (h *handler) deleteUser(ctx context.Context, c *call) (any, error) {
 			if has {
 				return deleteConflict("Cannot delete entity, must delete login profile first.")
 			}
+			for _, dep := range []struct{ typ, what string }{
+				{recSSHKey, "SSH public keys"}, {recSigningCert, "signing certificates"}, {recServiceCredential, "service-specific credentials"}} {
+				rs, _, err := userCreds(tx, c.acct, dep.typ, u.ID)
+				if err != nil {
+					return err
+				}
+				if len(rs) > 0 {
+					return deleteConflict("Cannot delete entity, must delete %s first.", dep.what)
+				}
+			}
 		}
 		err = tx.DeleteUser(c.acct, userName)
 		switch {

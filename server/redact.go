@@ -30,6 +30,7 @@ var secretKeys = map[string]bool{
 	"samlassertion":     true,
 	"webidentitytoken":  true,
 	"clientsecret":      true,
+	"tradeintoken":      true,
 }
 
 func isSecretKey(key string) bool {

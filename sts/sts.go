@@ -60,6 +60,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -156,23 +157,55 @@ type Service struct {
 // Register registers the STS operations on srv and returns the service.
 func Register(srv *server.Server, d Deps) *Service {
 	s := &Service{d: d, roleUsed: map[string]time.Time{}, jwks: newJWKSCache()}
-	for name, h := range map[string]func(context.Context, *server.QueryCall) (any, error){
+	for name, h := range s.operations() {
+		srv.RegisterQuery("sts", name, validated(name, h))
+	}
+	// The federation operations are unsigned, as in AWS: the token or
+	// assertion is the credential.
+	for name, h := range s.unsignedOperations() {
+		srv.RegisterUnsignedQuery("sts", name, server.QueryHandlerFunc(h))
+	}
+	return s
+}
+
+// unsignedOperations returns the STS operations served without a
+// signature.
+func (s *Service) unsignedOperations() map[string]func(context.Context, *server.QueryCall) (any, error) {
+	return map[string]func(context.Context, *server.QueryCall) (any, error){
+		"AssumeRoleWithWebIdentity": s.assumeRoleWithWebIdentity,
+		"AssumeRoleWithSAML":        s.assumeRoleWithSAML,
+	}
+}
+
+// operations returns the handler of every signed STS operation Register
+// registers.
+func (s *Service) operations() map[string]func(context.Context, *server.QueryCall) (any, error) {
+	ops := map[string]func(context.Context, *server.QueryCall) (any, error){
 		"AssumeRole":         s.assumeRole,
 		"GetFederationToken": s.getFederationToken,
 		"GetSessionToken":    s.getSessionToken,
 		"GetCallerIdentity":  s.getCallerIdentity,
 		"GetAccessKeyInfo":   s.getAccessKeyInfo,
-	} {
-		srv.RegisterQuery("sts", name, validated(name, h))
 	}
 	for name, h := range s.moreOperations() {
-		srv.RegisterQuery("sts", name, validated(name, h))
+		ops[name] = h
 	}
-	// The federation operations are unsigned, as in AWS: the token or
-	// assertion is the credential.
-	srv.RegisterUnsignedQuery("sts", "AssumeRoleWithWebIdentity", server.QueryHandlerFunc(s.assumeRoleWithWebIdentity))
-	srv.RegisterUnsignedQuery("sts", "AssumeRoleWithSAML", server.QueryHandlerFunc(s.assumeRoleWithSAML))
-	return s
+	return ops
+}
+
+// Actions returns the names of the STS operations [Register] registers,
+// sorted.
+func Actions() []string {
+	var out []string
+	s := &Service{}
+	for name := range s.operations() {
+		out = append(out, name)
+	}
+	for name := range s.unsignedOperations() {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // validated wraps the handler of operation name with the validation of

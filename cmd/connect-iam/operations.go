@@ -24,11 +24,13 @@ const operationsUsage = `Usage: connect-iam operations [--format text|json] [SER
 
 Lists every operation that connect-iam serve answers from AWS's API models
 (Amazon Connect, AppIntegrations, Wisdom and Amazon Q in Connect, outbound
-campaigns v1 and v2, Customer Profiles): its HTTP binding, and whether it
-has specific (hand-written) behaviour or the generic engine's, with the
-kind the engine gives it (create, describe, list, associate, tag, action...)
-and the resource type it acts on. SERVICE is a signing name (connect,
-app-integrations, wisdom, connect-campaigns, profile); none lists all.
+campaigns v1 and v2, Customer Profiles) and IAM and STS (awsQuery, every
+input validated from the model, behaviour hand-written): its HTTP binding,
+and whether it has specific (hand-written) behaviour or the generic
+engine's, with the kind the engine gives it (create, describe, list,
+associate, tag, action...) and the resource type it acts on. SERVICE is a
+signing name (connect, app-integrations, wisdom, connect-campaigns,
+profile, iam, sts); none lists all.
 
 Flags:`
 
@@ -51,7 +53,7 @@ func runOperations(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "connect-iam operations: --format %q: want text or json\n", *format)
 		return exitUsage
 	}
-	all := app.ModelServices()
+	all := append(app.ModelServices(), app.QueryServices()...)
 	var picked []*apiservice.Served
 	for _, n := range names {
 		found := false

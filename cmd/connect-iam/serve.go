@@ -96,6 +96,7 @@ func serveTo(ctx context.Context, args []string, getenv func(string) string, std
 		func(s string) error { return setOverrides(enforce, s, false) })
 	fl.Func("enforce-account", "override --enforce for one account, `ACCOUNT=MODE`; repeatable, or comma-separated in the environment",
 		func(s string) error { return setOverrides(enforce, s, true) })
+	encodeDenials := fl.String("encode-denials", "", "comma-separated service `prefixes` (connect,iam) whose access-denied messages carry an encoded authorization message, as EC2's do (aws sts decode-authorization-message)")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, serveUsage)
 		fl.PrintDefaults()
@@ -136,7 +137,8 @@ func serveTo(ctx context.Context, args []string, getenv func(string) string, std
 			"put a TLS-terminating proxy in front of it or use --addr 127.0.0.1:PORT", "addr", *addr)
 	}
 	a, err := app.New(ctx, app.Config{Addr: *addr, DataDir: *data, Logger: logger, Getenv: getenv, ShutdownTimeout: *shutdown,
-		FullCheck: *fullCheck, Memory: *memory, AllowReset: *allowReset, Database: *database, Enforcement: enforce})
+		FullCheck: *fullCheck, Memory: *memory, AllowReset: *allowReset, Database: *database, Enforcement: enforce,
+		EncodedDenials: splitList(*encodeDenials)})
 	if err != nil {
 		return fail(1, "%v", err)
 	}
@@ -214,4 +216,15 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
 	return nil, fmt.Errorf("--log-format %q: use text or json", format)
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -90,6 +90,10 @@ type Config struct {
 	// Enforcement chooses whether denials fail calls (the default), or
 	// are only audited (log, off), per account or principal.
 	Enforcement *authz.EnforcementRules
+	// EncodedDenials are the service prefixes ("connect") whose
+	// access-denied messages end with an encoded authorization message,
+	// as EC2's do, that STS DecodeAuthorizationMessage decodes.
+	EncodedDenials []string
 }
 
 // App is a configured server with its store, ready to serve.
@@ -332,6 +336,14 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Now:           cfg.Now,
 		Organizations: organizations.Resolve,
 		Enforcement:   cfg.Enforcement,
+		Box:           box,
+		EncodedDenials: func() map[string]bool {
+			m := map[string]bool{}
+			for _, s := range cfg.EncodedDenials {
+				m[s] = true
+			}
+			return m
+		}(),
 	})
 	iam.Register(a.Server, iam.Deps{Store: ws, Box: box, Authorizer: a.authz, Catalog: cat, Now: cfg.Now,
 		RoleInUse: connect.InstancesUsingRole})

@@ -385,6 +385,7 @@ var secretParams = map[string]bool{
 	"authenticationcode2": true,
 	"clientsecret":        true,
 	"secret":              true,
+	"tradeintoken":        true, // STS GetDelegatedAccessToken
 }
 
 // IsSecret reports whether a request parameter or JSON member named name
