@@ -112,6 +112,12 @@ func scopeService(r *http.Request) string {
 	return parts[3]
 }
 
+// hasCredentials reports whether a request carries SigV4 credentials, in
+// its Authorization header or its query string.
+func hasCredentials(r *http.Request) bool {
+	return r.Header.Get("Authorization") != "" || r.URL.Query().Has("X-Amz-Credential")
+}
+
 // looksQuery reports whether the request has the shape of an awsQuery
 // call: a form-encoded POST, or a GET with an Action parameter.
 func looksQuery(r *http.Request) bool {
@@ -274,15 +280,21 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, c *call, bod
 		c.querySvc, c.service = awsquery.STS, awsquery.STS.Name
 	}
 	var h QueryHandler
+	unsigned := false
 	if perr == nil {
 		s.mu.RLock()
 		h = s.query[c.service][params.Action]
+		unsigned = s.unsigned[c.service+":"+params.Action]
 		s.mu.RUnlock()
 		if h != nil {
 			c.operation = params.Action
 		}
 	}
-	auth, err := s.authenticate(r, c, body)
+	var auth *sigv4.Result
+	var err error
+	if !unsigned || hasCredentials(r) {
+		auth, err = s.authenticate(r, c, body)
+	}
 	if perr == nil {
 		c.params = params
 	}

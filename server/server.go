@@ -269,6 +269,9 @@ type Server struct {
 	query map[string]map[string]QueryHandler // service -> action
 	rest  map[string]*restjson.Router[RESTHandler]
 	json  map[string]*jsonService // awsJson services by signing name
+	// unsigned are the awsQuery operations ("service:Action") that serve
+	// requests without a signature (RegisterUnsignedQuery).
+	unsigned map[string]bool
 }
 
 // jsonService is an awsJson service: its X-Amz-Target prefix and its
@@ -355,6 +358,21 @@ func (s *Server) RegisterQuery(service, action string, h QueryHandler) {
 		panic(fmt.Sprintf("server: RegisterQuery: %s:%s is already registered", service, action))
 	}
 	m[action] = h
+}
+
+// RegisterUnsignedQuery is RegisterQuery for an operation that AWS serves
+// without a signature, such as STS's AssumeRoleWithWebIdentity and
+// AssumeRoleWithSAML: a request that carries no credentials (no
+// Authorization header and no X-Amz-Credential query parameter) reaches h
+// with a nil QueryCall.Auth; a signed one is verified as any other.
+func (s *Server) RegisterUnsignedQuery(service, action string, h QueryHandler) {
+	s.RegisterQuery(service, action, h)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.unsigned == nil {
+		s.unsigned = map[string]bool{}
+	}
+	s.unsigned[service+":"+action] = true
 }
 
 // RegisterREST registers h for route of the restJson1 service named by its
