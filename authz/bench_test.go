@@ -13,8 +13,17 @@ func BenchmarkAuthorize(b *testing.B) {
 	for _, st := range []struct {
 		name string
 		st   store.Store
-	}{{"plain", f.st}, {"watched", Watch(f.st)}} {
-		e := New(st.st, Options{ManagedPolicy: f.managedPolicy})
+		org  bool // the account is a member of an organization with SCPs
+	}{{"plain", f.st, false}, {"watched", Watch(f.st), false}, {"watched-org", Watch(f.st), true}} {
+		opts := Options{ManagedPolicy: f.managedPolicy}
+		if st.org {
+			full := []OrgPolicy{{Name: "p-FullAWSAccess", Document: fullSCP}}
+			opts.Organizations = func(store.ReadTx, string) (OrgAccount, error) {
+				return OrgAccount{OrganizationID: "o-exampleorg", ManagementAccount: orgMgmt, Path: "o-exampleorg/r-ab12/ou-ab12-11111111/",
+					SCPs: [][]OrgPolicy{full, full, append(full, OrgPolicy{Name: "deny", Document: denyDel})}}, nil
+			}
+		}
+		e := New(st.st, opts)
 		b.Cleanup(e.Close)
 		for _, name := range []string{"alice", "ASIAAPP2"} {
 			req := &Request{Caller: callers[name], Action: "s3:GetObject", Resource: "arn:aws:s3:::data/k", Region: "eu-west-1"}

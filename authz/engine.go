@@ -456,7 +456,7 @@ func (e *Engine) requestContext(req *Request, p *eval.Principal, now time.Time, 
 	key.WriteString(req.Region)
 	key.WriteByte('|')
 	key.WriteString(resourceAccount(req))
-	key.WriteString(ok.memoKey())
+	ok.writeMemoKey(&key)
 	if h := req.HTTP; h != nil {
 		key.WriteByte('|')
 		key.WriteString(remoteHost(h.RemoteAddr)) // the port does not matter

@@ -160,10 +160,13 @@ func (k orgKeys) set(c *eval.Context) {
 	}
 }
 
-// memoKey is the part of the context memo's key the keys decide.
-func (k orgKeys) memoKey() string {
+// writeMemoKey writes the part of the context memo's key the keys decide.
+func (k orgKeys) writeMemoKey(b *strings.Builder) {
 	if k.principalOrg == "" && k.resourceOrg == "" {
-		return ""
+		return
 	}
-	return strings.Join([]string{"|org", k.principalPath, k.resourcePath}, "|")
+	b.WriteString("|org|")
+	b.WriteString(k.principalPath)
+	b.WriteByte('|')
+	b.WriteString(k.resourcePath)
 }

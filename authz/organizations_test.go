@@ -199,3 +199,55 @@ func TestOrganizationsCacheInvalidation(t *testing.T) {
 		t.Errorf("a resolver failure was not reported: %v", err)
 	}
 }
+
+// TestOrganizationsServiceLinkedRole: SCPs do not apply to service-linked
+// roles, and do apply to other roles of the account.
+func TestOrganizationsServiceLinkedRole(t *testing.T) {
+	db, err := sqlite.OpenMemory(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	st := Watch(db)
+	roles := []struct{ name, path string }{{"AWSServiceRoleForAmazonConnect_1", "/aws-service-role/connect.amazonaws.com/"}, {"app", "/"}}
+	if err := st.Update(context.Background(), func(tx store.Tx) error {
+		if err := tx.CreateAccount(store.Account{ID: orgMember}); err != nil {
+			return err
+		}
+		for _, r := range roles {
+			if err := tx.CreateRole(store.Role{AccountID: orgMember, ID: store.NewID("AROA", 21), Path: r.path, Name: r.name,
+				ARN: "arn:aws:iam::" + orgMember + ":role" + r.path + r.name, AssumeRolePolicyDocument: `{"Version":"2012-10-17","Statement":[]}`}); err != nil {
+				return err
+			}
+			if err := tx.PutInlinePolicy(orgMember, store.EntityRef{Kind: store.KindRole, Name: r.name}, "all", fullSCP); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f := &fakeOrg{memberSCPs: []OrgPolicy{{Name: "arn:deny", Document: denyDel}}}
+	e := New(st, Options{Organizations: f.resolve})
+	defer e.Close()
+	tests := []struct {
+		role string
+		want bool // allowed
+	}{
+		{roles[0].name, true},
+		{roles[1].name, false},
+	}
+	for _, tt := range tests {
+		path := "/"
+		if tt.role == roles[0].name {
+			path = roles[0].path
+		}
+		c := &Caller{Kind: AssumedRoleCaller, AccountID: orgMember, ARN: "arn:aws:sts::" + orgMember + ":assumed-role/" + tt.role + "/s",
+			RoleName: tt.role, RoleARN: "arn:aws:iam::" + orgMember + ":role" + path + tt.role, SessionName: "s", AccessKeyID: "ASIA" + tt.role,
+			Session: &store.Session{ID: "ASIA" + tt.role}}
+		err := e.Authorize(context.Background(), &Request{Caller: c, Action: "connect:DeleteInstance", Resource: "*"})
+		if got := err == nil; got != tt.want {
+			t.Errorf("%s: allowed %v (%v), want %v", tt.role, got, err, tt.want)
+		}
+	}
+}

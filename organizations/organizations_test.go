@@ -158,6 +158,11 @@ func TestScenario(t *testing.T) {
 		{acct: mgmt, op: "AttachPolicy", body: `{"PolicyId":"{{scp}}","TargetId":"` + member + `"}`, wantCode: "PolicyTypeNotEnabledException"},
 		{acct: mgmt, op: "EnablePolicyType", body: `{"RootId":"{{root}}","PolicyType":"SERVICE_CONTROL_POLICY"}`, want: map[string]string{"Root.PolicyTypes.0.Status": "ENABLED"}},
 		{acct: mgmt, op: "EnablePolicyType", body: `{"RootId":"{{root}}","PolicyType":"SERVICE_CONTROL_POLICY"}`, wantCode: "PolicyTypeAlreadyEnabledException"},
+		{acct: mgmt, op: "CreateAccount", body: `{"Email":"new@example.com","AccountName":"New"}`, save: map[string]string{"new": "CreateAccountStatus.AccountId", "car": "CreateAccountStatus.Id"},
+			want: map[string]string{"CreateAccountStatus.State": "SUCCEEDED"}},
+		{acct: mgmt, op: "DescribeCreateAccountStatus", body: `{"CreateAccountRequestId":"{{car}}"}`, want: map[string]string{"CreateAccountStatus.AccountId": "{{new}}"}},
+		{acct: mgmt, op: "DescribeAccount", body: `{"AccountId":"{{new}}"}`, want: map[string]string{"Account.Name": "New", "Account.Email": "new@example.com", "Account.JoinedMethod": "CREATED"}},
+		{acct: mgmt, op: "ListPoliciesForTarget", body: `{"TargetId":"{{new}}","Filter":"SERVICE_CONTROL_POLICY"}`, want: map[string]string{"Policies.0.Id": "p-FullAWSAccess"}},
 		{acct: mgmt, op: "AttachPolicy", body: `{"PolicyId":"{{scp}}","TargetId":"{{ou}}"}`},
 		{acct: mgmt, op: "AttachPolicy", body: `{"PolicyId":"{{scp}}","TargetId":"{{ou}}"}`, wantCode: "DuplicatePolicyAttachmentException"},
 		{acct: mgmt, op: "AttachPolicy", body: `{"PolicyId":"p-abcdefgh","TargetId":"{{ou}}"}`, wantCode: "PolicyNotFoundException"},
@@ -237,6 +242,16 @@ func TestScenario(t *testing.T) {
 	}
 	if n := names(got.RCPs); len(n) != 4 || n[3] != 2 || !strings.Contains(got.RCPs[3][1].Name, "NoAssume") {
 		t.Errorf("RCP levels %v %v", n, got.RCPs)
+	}
+	// CreateAccount made the access role the management account assumes.
+	if err := h.st.View(context.Background(), func(tx store.ReadTx) error {
+		r, err := tx.GetRole(h.vars["new"], AccessRoleName)
+		if err == nil && !strings.Contains(r.AssumeRolePolicyDocument, "arn:aws:iam::"+mgmt+":root") {
+			t.Errorf("access role trust %s", r.AssumeRolePolicyDocument)
+		}
+		return err
+	}); err != nil {
+		t.Errorf("the new account's access role: %v", err)
 	}
 	if outside, err := resolveOf(h, other); err != nil || outside.OrganizationID != "" {
 		t.Errorf("Resolve(outsider) = %+v, %v", outside, err)

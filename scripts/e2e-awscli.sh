@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of "connect-iam serve" with the AWS CLI: IAM, STS,
 # Access Analyzer, Amazon Connect, AppIntegrations, Wisdom, outbound
-# campaigns and Customer Profiles calls with --endpoint-url against a server started on a
+# campaigns, Customer Profiles and AWS Organizations calls with --endpoint-url against a server started on a
 # free loopback port over a temporary data directory, with explicit
 # bootstrap credentials. Installs Debian's awscli if "aws" is missing.
 # Prints one PASS/FAIL line per check; exits non-zero on any failure.
@@ -277,6 +277,38 @@ expect "connect delete-instance" "" "$(awscli connect delete-instance --instance
 expect "connect delete-instance deletes the service-linked role" "0" \
   "$(awscli iam list-roles --path-prefix "$slr_path" --query 'length(Roles)')"
 
+# AWS Organizations: an organization, an account made with "connect-iam
+# accounts create" invited and accepted, an SCP denying
+# connect:DeleteInstance attached to it (winning over the member
+# administrator's AdministratorAccess), then detached.
+member=210987654321
+"$tmp/connect-iam" accounts create --data "$tmp/data" --id "$member" >/dev/null
+asmember() { AWS_SHARED_CREDENTIALS_FILE="$tmp/data/credentials-$member" awscli "$@"; }
+org_id=$(awscli organizations create-organization --feature-set ALL --query Organization.Id)
+expect_prefix "organizations create-organization" "o-" "$org_id"
+hs_id=$(awscli organizations invite-account-to-organization --target "Id=$member,Type=ACCOUNT" --query Handshake.Id)
+expect "organizations accept-handshake (member)" "ACCEPTED" \
+  "$(asmember organizations accept-handshake --handshake-id "$hs_id" --query Handshake.State)"
+root_id=$(awscli organizations list-roots --query 'Roots[0].Id')
+expect "organizations enable-policy-type" "SERVICE_CONTROL_POLICY ENABLED" \
+  "$(awscli organizations enable-policy-type --root-id "$root_id" --policy-type SERVICE_CONTROL_POLICY --query 'Root.PolicyTypes[0].[Type,Status]' --output text | tr '\t' ' ')"
+scp='{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"connect:DeleteInstance","Resource":"*"}]}'
+scp_id=$(awscli organizations create-policy --name NoDeleteInstance --description "No instance deletion" \
+  --type SERVICE_CONTROL_POLICY --content "$scp" --query Policy.PolicySummary.Id)
+expect_prefix "organizations create-policy" "p-" "$scp_id"
+expect "organizations attach-policy" "" "$(awscli organizations attach-policy --policy-id "$scp_id" --target-id "$member")"
+expect "organizations list-policies-for-target" "FullAWSAccess,NoDeleteInstance" \
+  "$(awscli organizations list-policies-for-target --target-id "$member" --filter SERVICE_CONTROL_POLICY --query "join(',', sort(Policies[].Name))")"
+read -r m_inst m_arn < <(asmember connect create-instance --identity-management-type CONNECT_MANAGED --instance-alias cli-member \
+  --inbound-calls-enabled --outbound-calls-enabled --query '[Id,Arn]')
+expect_error "connect delete-instance (member admin, denied by the SCP)" AccessDeniedException \
+  "User: arn:aws:iam::$member:user/admin is not authorized to perform: connect:DeleteInstance on resource: $m_arn with an explicit deny in a service control policy" \
+  "$(asmember connect delete-instance --instance-id "$m_inst")"
+expect "connect describe-instance (member admin, allowed under the SCP)" "$m_inst" \
+  "$(asmember connect describe-instance --instance-id "$m_inst" --query Instance.Id)"
+expect "organizations detach-policy" "" "$(awscli organizations detach-policy --policy-id "$scp_id" --target-id "$member")"
+expect "connect delete-instance (member admin, after the detach)" "" "$(asmember connect delete-instance --instance-id "$m_inst")"
+
 # Graceful stop, then the audit log.
 kill -TERM "$pid"
 if wait "$pid"; then pass "serve stops cleanly on SIGTERM"; else fail "serve exit status $? after SIGTERM"; fi
@@ -294,6 +326,9 @@ expect "audit: carol's denied CreateUser" "CreateUser AccessDenied ImplicitDeny"
 expect "audit: viewer's denied Connect update" "UpdateUserIdentityInfo AccessDeniedException ImplicitDeny connect.amazonaws.com" \
   "$("$tmp/connect-iam" audit --data "$tmp/data" --principal "arn:aws:iam::$account:user/viewer" --error-code AccessDeniedException --oldest-first --format json |
     python3 -c 'import json,sys; r=json.load(sys.stdin)["Records"]; print(" ".join([r[0]["eventName"], r[0]["errorCode"], r[0]["decision"], r[0]["eventSource"]]) if r else "none")')"
+expect "audit: the member's DeleteInstance denied by the SCP" "DeleteInstance AccessDeniedException ExplicitDeny" \
+  "$("$tmp/connect-iam" audit --data "$tmp/data" --principal "arn:aws:iam::$member:user/admin" --error-code AccessDeniedException --oldest-first --format json |
+    python3 -c 'import json,sys; r=json.load(sys.stdin)["Records"]; print(" ".join([r[0]["eventName"], r[0]["errorCode"], r[0]["decision"]]) if r else "none")')"
 if [ "$failures" -ne 0 ]; then
   echo "e2e-awscli: $failures check(s) FAILED; server log:"
   cat "$tmp/server.log"

@@ -26,7 +26,11 @@ const accountsUsage = `Usage: connect-iam accounts create [--data DIR] [--id ACC
 create adds an account with its own administrator IAM user ("admin", with
 AdministratorAccess attached) and access key, and writes the key to
 DIR/credentials-ACCOUNT (AWS shared-credentials format, mode 0600). The
-secret is never printed. The server may be running meanwhile.
+secret is never printed. The server may be running meanwhile. The account
+joins an AWS Organizations organization when its administrator accepts the
+management account's invitation (aws organizations
+invite-account-to-organization, then accept-handshake with this account's
+credentials; see docs/organizations.md).
 
 list prints the account IDs, one per line.
 

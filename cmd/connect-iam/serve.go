@@ -22,7 +22,7 @@ import (
 func init() {
 	register(command{
 		name:    "serve",
-		summary: "serve Amazon Connect and the services around it, IAM, STS and Access Analyzer to AWS SDKs and the CLI",
+		summary: "serve Amazon Connect and the services around it, IAM, STS, Access Analyzer and Organizations to AWS SDKs and the CLI",
 		run:     runServe,
 	})
 }
@@ -31,11 +31,14 @@ const serveUsage = `Usage: connect-iam serve [flags]
 
 Serves every operation of Amazon Connect and the services around it
 (AppIntegrations, Wisdom, outbound campaigns, Customer Profiles; restJson1,
-from AWS's API models, listed below), IAM and STS (awsQuery) and Access
-Analyzer ValidatePolicy on one HTTP listener, for AWS SDKs and the
-AWS CLI pointed at it with --endpoint-url (or AWS_ENDPOINT_URL). Every
-request is authenticated with SigV4 and authorized against the stored
-policies as the service authorization reference says.
+from AWS's API models, listed below), IAM and STS (awsQuery), Access
+Analyzer ValidatePolicy and the policy checks, and AWS Organizations'
+policy API (awsJson1_1: organization, OUs, accounts, service and resource
+control policies) on one HTTP listener, for AWS SDKs and the AWS CLI
+pointed at it with --endpoint-url (or AWS_ENDPOINT_URL). Every request is
+authenticated with SigV4 and authorized against the stored policies as the
+service authorization reference says, the SCPs and RCPs attached in
+Organizations included.
 
 The data directory holds the SQLite database (connect-iam.db), the master
 key that encrypts secret keys (master.key) and the credentials of the first
