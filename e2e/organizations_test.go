@@ -68,6 +68,15 @@ func TestOrganizations(t *testing.T) {
 	}
 	_, err = mgmt.CreateOrganization(ctx, &organizations.CreateOrganizationInput{})
 	wantAPIError(t, err, "AlreadyInOrganizationException", "The AWS account is already a member")
+	// IAM sees the organization: its root access features are the
+	// management account's to manage.
+	feats, err := srv.iam(clientOptions{}).ListOrganizationsFeatures(ctx, &iam.ListOrganizationsFeaturesInput{})
+	if err != nil {
+		t.Fatalf("ListOrganizationsFeatures in the management account: %v", err)
+	}
+	if aws.ToString(feats.OrganizationId) != orgID {
+		t.Errorf("ListOrganizationsFeatures OrganizationId = %q, want %q", aws.ToString(feats.OrganizationId), orgID)
+	}
 
 	// The member joins by invitation.
 	hs, err := mgmt.InviteAccountToOrganization(ctx, &organizations.InviteAccountToOrganizationInput{

@@ -340,3 +340,14 @@ func Resolve(tx store.ReadTx, acct string) (authz.OrgAccount, error) {
 	}
 	return out, nil
 }
+
+// Membership reports the organization an account belongs to: its ID and
+// whether the account is its management account; ok is false for an
+// account in no organization.
+func Membership(tx store.ReadTx, acct string) (id string, management, ok bool, err error) {
+	o, err := membership(tx, acct)
+	if err != nil || o == nil {
+		return "", false, false, err
+	}
+	return o.id(), o.management() == acct, true, nil
+}

@@ -346,7 +346,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		}(),
 	})
 	iam.Register(a.Server, iam.Deps{Store: ws, Box: box, Authorizer: a.authz, Catalog: cat, Now: cfg.Now,
-		RoleInUse: connect.InstancesUsingRole})
+		RoleInUse: connect.InstancesUsingRole,
+		Organization: func(tx store.ReadTx, acct string) (iam.Organization, bool, error) {
+			id, mgmt, ok, err := organizations.Membership(tx, acct)
+			return iam.Organization{ID: id, Management: mgmt}, ok, err
+		}})
 	sts.Register(a.Server, sts.Deps{Store: ws, Box: box, Authorizer: a.authz, ManagedPolicy: iam.ManagedPolicy,
 		Catalog: cat, Now: cfg.Now})
 	accessanalyzer.Register(a.Server, accessanalyzer.Deps{Authorizer: a.authz, Catalog: validate.FromCatalog(cat)})
