@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/connect-iam/connect-iam/internal/testidp"
+	"github.com/connect-iam/connect-iam/store"
 )
 
 // anonymousSTS is an STS client without credentials: the federation
@@ -106,6 +107,12 @@ func TestWebIdentityFederation(t *testing.T) {
 	if err != nil || role.Role.RoleLastUsed == nil || role.Role.RoleLastUsed.LastUsedDate == nil {
 		t.Errorf("GetRole after AssumeRoleWithWebIdentity: RoleLastUsed not recorded (%v)", err)
 	}
+
+	// The unsigned call is in the audit log, in the role's account, without the token.
+	srv.waitEvent(t, store.EventQuery{Name: "AssumeRoleWithWebIdentity", AccountID: account}, func(e store.Event) bool {
+		return strings.Contains(string(e.UserIdentity), "WebIdentityUser") && strings.Contains(string(e.RequestParameters), `"webIdentityToken":"`) &&
+			!strings.Contains(string(e.RequestParameters), "eyJ")
+	})
 
 	// Another repository's token: the trust policy's sub condition denies.
 	_, err = assume(mint("repo:octo-org/other-repo:ref:refs/heads/main", 0))
