@@ -330,3 +330,63 @@ func tamperSAML(t *testing.T, b64, old, new string) string {
 	}
 	return base64.StdEncoding.EncodeToString([]byte(strings.ReplaceAll(string(raw), old, new)))
 }
+
+// TestSAMLProviders walks the SAML provider API: create with tags, the
+// duplicate, update, list, tags, and the errors of a missing provider.
+func TestSAMLProviders(t *testing.T) {
+	srv := startServer(t)
+	ctx := context.Background()
+	admin := srv.iam(clientOptions{})
+	md1, err := srv.App.TestIdP.Metadata("https://idp-one.example.com/saml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := admin.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("okta"), SAMLMetadataDocument: aws.String(md1),
+		Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("it")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := out.SAMLProviderArn
+	_, err = admin.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("OKTA"), SAMLMetadataDocument: aws.String(md1)})
+	wantAPIError(t, err, "EntityAlreadyExists", "SAMLProvider OKTA already exists")
+	_, err = admin.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("short"), SAMLMetadataDocument: aws.String("<x/>")})
+	wantAPIError(t, err, "ValidationError", "1 validation error detected")
+
+	md2, err := srv.App.TestIdP.Metadata("https://idp-two.example.com/saml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.UpdateSAMLProvider(ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: arn, SAMLMetadataDocument: aws.String(md2)}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := admin.GetSAMLProvider(ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: arn})
+	if err != nil || aws.ToString(got.SAMLMetadataDocument) != md2 || len(got.Tags) != 1 {
+		t.Fatalf("GetSAMLProvider after the update: %+v, %v", got, err)
+	}
+	if _, err := admin.TagSAMLProvider(ctx, &iam.TagSAMLProviderInput{SAMLProviderArn: arn,
+		Tags: []iamtypes.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.UntagSAMLProvider(ctx, &iam.UntagSAMLProviderInput{SAMLProviderArn: arn, TagKeys: []string{"TEAM"}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := admin.ListSAMLProviderTags(ctx, &iam.ListSAMLProviderTagsInput{SAMLProviderArn: arn})
+	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "env" {
+		t.Fatalf("ListSAMLProviderTags: %+v, %v", tags, err)
+	}
+	list, err := admin.ListSAMLProviders(ctx, &iam.ListSAMLProvidersInput{})
+	if err != nil || len(list.SAMLProviderList) != 1 || aws.ToString(list.SAMLProviderList[0].Arn) != aws.ToString(arn) ||
+		list.SAMLProviderList[0].CreateDate == nil || list.SAMLProviderList[0].ValidUntil == nil {
+		t.Fatalf("ListSAMLProviders: %+v, %v", list, err)
+	}
+	if _, err := admin.DeleteSAMLProvider(ctx, &iam.DeleteSAMLProviderInput{SAMLProviderArn: arn}); err != nil {
+		t.Fatal(err)
+	}
+	missing := aws.String("arn:aws:iam::" + account + ":saml-provider/okta")
+	_, err = admin.GetSAMLProvider(ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: missing})
+	wantAPIError(t, err, "NoSuchEntity", "Manifest not found for arn "+aws.ToString(missing))
+	_, err = admin.UpdateSAMLProvider(ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: missing, SAMLMetadataDocument: aws.String(md2)})
+	wantAPIError(t, err, "NoSuchEntity", "Manifest not found")
+	_, err = admin.TagSAMLProvider(ctx, &iam.TagSAMLProviderInput{SAMLProviderArn: missing, Tags: []iamtypes.Tag{{Key: aws.String("a"), Value: aws.String("b")}}})
+	wantAPIError(t, err, "NoSuchEntity", "Manifest not found")
+}
