@@ -189,8 +189,10 @@ func (cs *CredentialStore) lookupSession(ctx context.Context, id string) (sigv4.
 // for no longer exists under the unique ID the session recorded: it was
 // deleted, perhaps recreated with the same name. Such a session stands for
 // nobody, as in AWS, where sessions follow the unique ID (AROA.../AIDA...)
-// and not the name. Federated-user sessions record no unique ID of the
-// user that obtained them and are not checked.
+// and not the name. A federated-user session (GetFederationToken) records
+// the user that obtained it by ARN; it stands for nobody once no user has
+// that ARN or the user holding it was created after the session, which
+// only a deleted-and-recreated user can be.
 func sourceReplaced(tx store.ReadTx, s *store.Session) (bool, error) {
 	var id string
 	var err error
@@ -211,6 +213,15 @@ func sourceReplaced(tx store.ReadTx, s *store.Session) (bool, error) {
 		u, err = tx.GetUser(s.AccountID, lastSegment(s.SourceARN))
 		if err == nil {
 			return u.ID != s.PrincipalID, nil
+		}
+	case store.SessionFederatedUser:
+		if strings.HasSuffix(s.SourceARN, ":root") {
+			return false, nil
+		}
+		var u store.User
+		u, err = tx.GetUser(s.AccountID, lastSegment(s.SourceARN))
+		if err == nil {
+			return u.ARN != s.SourceARN || u.Created.After(s.Created), nil
 		}
 	default:
 		return false, nil

@@ -205,6 +205,9 @@ func (h *handler) collectDetails(tx store.ReadTx, acct string, want func(string)
 	if err != nil {
 		return nil, err
 	}
+	if err := effectiveTrust(tx, roles); err != nil {
+		return nil, err
+	}
 	for _, r := range roles {
 		if r.PermissionsBoundaryARN != "" && isAWSManagedARN(r.PermissionsBoundaryARN) {
 			usedAWS[r.PermissionsBoundaryARN] = true
