@@ -19,6 +19,7 @@ import (
 
 	"github.com/connect-iam/connect-iam/eval"
 	"github.com/connect-iam/connect-iam/internal/federation"
+	"github.com/connect-iam/connect-iam/internal/trust"
 	"github.com/connect-iam/connect-iam/server"
 	"github.com/connect-iam/connect-iam/server/awsquery"
 	"github.com/connect-iam/connect-iam/store"
@@ -312,7 +313,11 @@ func (s *Service) assumeFederated(ctx context.Context, fr *federatedRequest) (st
 	var role store.Role
 	err := s.d.Store.View(ctx, func(tx store.ReadTx) error {
 		var err error
-		role, err = tx.GetRole(account, roleName)
+		if role, err = tx.GetRole(account, roleName); err != nil {
+			return err
+		}
+		// The trust policy as IAM keeps it (trust.Effective), as for AssumeRole.
+		role.AssumeRolePolicyDocument, err = trust.Effective(tx, role)
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) || err == nil && role.ARN != fr.roleARN {
