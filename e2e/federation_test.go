@@ -131,6 +131,49 @@ func TestWebIdentityFederation(t *testing.T) {
 	_, err = assume("not.a-jwt")
 	wantAPIError(t, err, "InvalidIdentityToken", "The ID Token provided is not a valid JWT")
 
+	// Session tags and a source identity from the token's claims: a role
+	// without sts:TagSession in its trust policy refuses them; one with it
+	// issues a session whose aws:PrincipalTag/* and aws:SourceIdentity
+	// an ABAC policy reads.
+	tagged := func(team string) string {
+		t.Helper()
+		tok, err := srv.App.TestIdP.MintToken(testidp.TokenOptions{Issuer: issuer, Subject: good, Audience: []string{"sts.amazonaws.com"},
+			Claims: map[string]any{"https://aws.amazon.com/tags": map[string]any{"principal_tags": map[string]any{"team": []string{team}},
+				"transitive_tag_keys": []string{"team"}}, "https://aws.amazon.com/source_identity": "alice"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	_, err = assume(tagged("blue"))
+	wantAPIError(t, err, "AccessDenied", "Not authorized to perform sts:TagSession")
+	if _, err := admin.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("abac"),
+		AssumeRolePolicyDocument: aws.String(federationFixture(t, "trust-oidc-tags.json", hostPath))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("abac"), PolicyName: aws.String("abac"),
+		PolicyDocument: aws.String(federationFixture(t, "abac.json", ""))}); err != nil {
+		t.Fatal(err)
+	}
+	listUsers := func(team string) error {
+		t.Helper()
+		out, err := anon.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: aws.String("arn:aws:iam::" + account + ":role/abac"),
+			RoleSessionName: aws.String("abac"), WebIdentityToken: aws.String(tagged(team))})
+		if err != nil {
+			t.Fatalf("AssumeRoleWithWebIdentity with session tags: %v", err)
+		}
+		if aws.ToString(out.SourceIdentity) != "alice" {
+			t.Errorf("SourceIdentity %q, want alice", aws.ToString(out.SourceIdentity))
+		}
+		_, err = srv.iam(clientOptions{key: aws.ToString(out.Credentials.AccessKeyId), secret: aws.ToString(out.Credentials.SecretAccessKey),
+			token: aws.ToString(out.Credentials.SessionToken)}).ListUsers(ctx, &iam.ListUsersInput{})
+		return err
+	}
+	if err := listUsers("blue"); err != nil {
+		t.Errorf("ListUsers as the blue team's session: %v", err)
+	}
+	wantAPIError(t, listUsers("red"), "AccessDenied", "User: arn:aws:sts::"+account+":assumed-role/abac/abac is not authorized to perform: iam:ListUsers")
+
 	// Without the provider, its tokens are not trusted.
 	if _, err := admin.DeleteOpenIDConnectProvider(ctx, &iam.DeleteOpenIDConnectProviderInput{OpenIDConnectProviderArn: prov.OpenIDConnectProviderArn}); err != nil {
 		t.Fatal(err)
