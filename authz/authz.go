@@ -127,6 +127,10 @@ type Request struct {
 	Region string
 	// Time is the time of the request; zero means now.
 	Time time.Time
+	// AlwaysEnforce makes a denial fail the call whatever
+	// Options.Enforcement says, for what soft enforcement must never
+	// open, such as the audit stream.
+	AlwaysEnforce bool
 }
 
 // ConditionKeys returns the request-specific condition keys the authorizer

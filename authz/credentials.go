@@ -83,6 +83,9 @@ func NewCredentialStore(st store.Store, box *secretbox.Box, now func() time.Time
 // InvalidClientTokenId; an expired session is returned with its
 // expiration, which the verifier answers with ExpiredToken.
 func (cs *CredentialStore) LookupCredentials(ctx context.Context, accessKeyID string) (sigv4.Credentials, error) {
+	if err := cs.cache.sync(ctx); err != nil {
+		return sigv4.Credentials{}, err
+	}
 	now := cs.now()
 	if c, ok := cs.cache.get(accessKeyID, now); ok {
 		return c, nil
@@ -205,7 +208,7 @@ func sourceReplaced(tx store.ReadTx, s *store.Session) (bool, error) {
 		if err == nil {
 			return id != want, nil
 		}
-	case store.SessionUser:
+	case store.SessionUser, store.SessionConsole:
 		if strings.HasSuffix(s.SourceARN, ":root") {
 			return false, nil
 		}
@@ -249,6 +252,17 @@ func SessionCaller(s *store.Session) (*Caller, error) {
 		c.ARN = s.PrincipalARN
 		c.UserName = lastSegment(s.SourceARN)
 		c.SessionName = s.SessionName
+	case store.SessionConsole:
+		// A console sign-in acts as the user (or root) itself; Session
+		// stays set, so that its MFA and issue time reach the request
+		// context and it cannot call GetSessionToken.
+		c.Kind = UserCaller
+		c.ARN = s.SourceARN
+		if strings.HasSuffix(s.SourceARN, ":root") {
+			c.Kind = RootCaller
+		} else {
+			c.UserName = lastSegment(s.SourceARN)
+		}
 	case store.SessionUser:
 		c.Kind = SessionTokenCaller
 		c.ARN = s.SourceARN

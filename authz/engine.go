@@ -13,6 +13,7 @@ import (
 
 	"github.com/connect-iam/connect-iam/catalog"
 	"github.com/connect-iam/connect-iam/eval"
+	"github.com/connect-iam/connect-iam/internal/secretbox"
 	"github.com/connect-iam/connect-iam/store"
 )
 
@@ -42,6 +43,24 @@ type Options struct {
 	// store is a Generationer (see Watch), and dropped as soon as its
 	// generation changes; otherwise every request reads the store.
 	MaxCacheAge time.Duration
+	// EncodedDenials are the service prefixes ("ec2", "connect") whose
+	// access-denied messages end with an encoded authorization message
+	// sealed with Box (see EncodeAuthorizationMessage); none when empty or
+	// Box is nil.
+	EncodedDenials map[string]bool
+	// Box seals encoded authorization messages.
+	Box *secretbox.Box
+	// Organizations, if set, reads the AWS Organizations data of an
+	// account: the service control policies of the caller's account and
+	// the resource control policies of the resource's account are then
+	// enforced on every request, and aws:PrincipalOrgID,
+	// aws:PrincipalOrgPaths, aws:ResourceOrgID and aws:ResourceOrgPaths
+	// are set. It is cached like the caller's policies.
+	Organizations OrgResolver
+	// Enforcement chooses, per caller, whether a denial fails the call
+	// (the default), or lets it proceed and is only recorded (log, off).
+	// Requests with Request.AlwaysEnforce are always enforced.
+	Enforcement *EnforcementRules
 }
 
 // Engine is the Authorizer of the server: it resolves the caller's
@@ -53,6 +72,7 @@ type Engine struct {
 	opts     Options
 	cache    *policyCache
 	resolved *resolutionCache[resolution]
+	orgs     *resolutionCache[*orgEntry]
 	allowAll *eval.Policy
 
 	usageMu  sync.Mutex
@@ -75,6 +95,7 @@ func New(st store.Store, opts Options) *Engine {
 		opts:     opts,
 		cache:    newPolicyCache(opts.CacheSize, copts...),
 		resolved: newResolutionCache[resolution](st, opts.MaxCacheAge, opts.CacheSize),
+		orgs:     newResolutionCache[*orgEntry](st, opts.MaxCacheAge, opts.CacheSize),
 		lastUse:  make(map[string]time.Time),
 		keyUseIv: opts.KeyUseInterval,
 	}
@@ -127,33 +148,50 @@ func (e *Engine) Authorize(ctx context.Context, req *Request) error {
 		Action:          req.Action,
 		Resource:        req.Resource,
 		ResourceAccount: resourceAccount(req),
-		Context:         e.requestContext(req, &principal, now, memo),
 	}
+	ok, err := e.applyOrganizations(ctx, req, set, er)
+	if err != nil {
+		return err
+	}
+	er.Context = e.requestContext(req, &principal, now, memo, ok)
 	if er.Resource == "" {
 		er.Resource = "*"
 	}
 	e.recordKeyUse(req, now)
+	mode := EnforceDeny
+	if !req.AlwaysEnforce {
+		mode = e.opts.Enforcement.For(req.Caller)
+	}
 	if msg := temporaryCredentialLimit(req.Caller, req.Action); msg != "" {
-		e.finish(ctx, req, eval.ImplicitDeny, msg, nil)
-		return &AccessDeniedError{Decision: eval.ImplicitDeny, Message: msg}
+		e.finish(ctx, req, mode, eval.ImplicitDeny, msg, nil)
+		return soft(mode, &AccessDeniedError{Decision: eval.ImplicitDeny, Message: msg})
 	}
 
 	d := set.Decide(er)
 	if d == eval.ExplicitDeny {
-		return e.deny(ctx, req, set, er)
+		return e.deny(ctx, req, mode, d, set, er)
 	}
 	if req.RequireResourceAllow && req.ResourcePolicy != nil {
 		if td, msg := e.trustCheck(req, er); td != eval.Allow {
-			ad := &AccessDeniedError{Decision: td, Message: msg}
-			e.finish(ctx, req, td, msg, nil)
-			return ad
+			e.finish(ctx, req, mode, td, msg, nil)
+			return soft(mode, &AccessDeniedError{Decision: td, Message: msg})
 		}
 	}
 	if d != eval.Allow {
-		return e.deny(ctx, req, set, er)
+		return e.deny(ctx, req, mode, d, set, er)
 	}
-	e.finish(ctx, req, eval.Allow, "", nil)
+	e.finish(ctx, req, mode, eval.Allow, "", nil)
 	return nil
+}
+
+// soft returns the denial ad when mode enforces it, and nil (the call
+// proceeds) under EnforceLog and EnforceOff: this is the one place where
+// a denial becomes the error every service turns into AccessDenied.
+func soft(mode Enforcement, ad *AccessDeniedError) error {
+	if mode != EnforceDeny {
+		return nil
+	}
+	return ad
 }
 
 // temporaryCredentialLimit returns the denial message when the caller's
@@ -203,19 +241,30 @@ func otherAccount(acct string) string {
 	return "000000000000"
 }
 
-func (e *Engine) deny(ctx context.Context, req *Request, set *eval.PolicySet, er *eval.Request) error {
+// deny explains a denial (except under EnforceOff, which only records
+// the decision) and returns it as the mode says.
+func (e *Engine) deny(ctx context.Context, req *Request, mode Enforcement, d eval.Decision, set *eval.PolicySet, er *eval.Request) error {
+	if mode == EnforceOff {
+		e.finish(ctx, req, mode, d, "", nil)
+		return nil
+	}
 	x := set.Explain(er)
-	e.finish(ctx, req, x.Decision, x.Message, x)
-	return &AccessDeniedError{Decision: x.Decision, Message: x.Message, Explanation: x}
+	e.finish(ctx, req, mode, x.Decision, x.Message, x)
+	msg := x.Message
+	if e.opts.Box != nil && e.opts.EncodedDenials[serviceOf(req.Action)] {
+		msg += ". Encoded authorization failure message: " + EncodeAuthorizationMessage(e.opts.Box, x)
+	}
+	return soft(mode, &AccessDeniedError{Decision: x.Decision, Message: msg, Explanation: x})
 }
 
 // finish observes and records a decision.
-func (e *Engine) finish(ctx context.Context, req *Request, d eval.Decision, msg string, x *eval.Explanation) {
+func (e *Engine) finish(ctx context.Context, req *Request, mode Enforcement, d eval.Decision, msg string, x *eval.Explanation) {
 	if e.opts.Observe != nil {
 		e.opts.Observe(serviceOf(req.Action), resultLabel(d))
 	}
 	if r := recorderFrom(ctx); r != nil {
-		r.record(Record{Action: req.Action, Resource: req.Resource, Decision: d, Message: msg, Explanation: x})
+		r.record(Record{Action: req.Action, Resource: req.Resource, Decision: d, Message: msg, Explanation: x,
+			Enforcement: mode, Context: req.Context, ResourceTags: req.ResourceTags, Region: req.Region})
 	}
 }
 
@@ -236,7 +285,7 @@ func resultLabel(d eval.Decision) string {
 
 // context builds the request context: the service's keys, the global
 // keys IAM adds to every request, and the principal's keys.
-func (e *Engine) context(req *Request, p *eval.Principal, now time.Time) *eval.Context {
+func (e *Engine) context(req *Request, p *eval.Principal, now time.Time, ok orgKeys) *eval.Context {
 	c := eval.NewContext()
 	for k, vs := range req.ConditionKeys() {
 		c.Set(k, vs...)
@@ -274,6 +323,7 @@ func (e *Engine) context(req *Request, p *eval.Principal, now time.Time) *eval.C
 			c.SetDefault("aws:SourceIdentity", s.SourceIdentity)
 		}
 	}
+	ok.set(c)
 	p.AddToContext(c)
 	return c
 }
@@ -375,6 +425,9 @@ type contextMemo struct {
 // from the resolution cache when the store has not changed.
 func (e *Engine) resolve(ctx context.Context, c *Caller) (*eval.PolicySet, eval.Principal, *contextMemo, error) {
 	key := strconv.Itoa(int(c.Kind)) + "|" + c.ARN + "|" + c.AccessKeyID
+	if err := e.resolved.sync(ctx); err != nil {
+		return nil, eval.Principal{}, nil, err
+	}
 	now := time.Now()
 	if r, ok := e.resolved.get(key, now); ok {
 		set := r.set
@@ -393,9 +446,9 @@ func (e *Engine) resolve(ctx context.Context, c *Caller) (*eval.PolicySet, eval.
 // requestContext returns the request context, reusing the caller's last
 // one when the request adds no keys of its own and every global key has
 // the same value.
-func (e *Engine) requestContext(req *Request, p *eval.Principal, now time.Time, memo *contextMemo) *eval.Context {
+func (e *Engine) requestContext(req *Request, p *eval.Principal, now time.Time, memo *contextMemo, ok orgKeys) *eval.Context {
 	if memo == nil || len(req.Context) > 0 || len(req.ResourceTags) > 0 {
-		return e.context(req, p, now)
+		return e.context(req, p, now, ok)
 	}
 	var key strings.Builder
 	key.WriteString(strconv.FormatInt(now.Unix(), 10))
@@ -403,6 +456,7 @@ func (e *Engine) requestContext(req *Request, p *eval.Principal, now time.Time, 
 	key.WriteString(req.Region)
 	key.WriteByte('|')
 	key.WriteString(resourceAccount(req))
+	key.WriteString(ok.memoKey())
 	if h := req.HTTP; h != nil {
 		key.WriteByte('|')
 		key.WriteString(remoteHost(h.RemoteAddr)) // the port does not matter
@@ -420,7 +474,7 @@ func (e *Engine) requestContext(req *Request, p *eval.Principal, now time.Time, 
 		return c
 	}
 	memo.mu.Unlock()
-	c := e.context(req, p, now)
+	c := e.context(req, p, now, ok)
 	memo.mu.Lock()
 	memo.key, memo.ctx = k, c
 	memo.mu.Unlock()

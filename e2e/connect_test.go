@@ -43,7 +43,7 @@ func connectSeed(t *testing.T, name string) string {
 // user with the AWS managed policy managedARN attached and the inline
 // policy doc (either may be empty) and an access key, and returns the
 // options of clients signing as it.
-func (s *testServer) iamPrincipal(t *testing.T, name, managedARN, doc string) clientOptions {
+func (s *testServer) iamPrincipal(t testing.TB, name, managedARN, doc string) clientOptions {
 	t.Helper()
 	ctx := context.Background()
 	admin := s.iam(clientOptions{})

@@ -69,12 +69,23 @@ func (c *offsetClock) Set(offset time.Duration) { c.offset.Store(int64(offset)) 
 
 func startServer(t *testing.T) *testServer {
 	t.Helper()
+	return startServerWith(t, nil)
+}
+
+// startServerWith is startServer with the configuration changed by
+// configure (nil changes nothing).
+func startServerWith(t testing.TB, configure func(*app.Config)) *testServer {
+	t.Helper()
 	env := map[string]string{"CONNECT_IAM_ACCOUNT_ID": account,
 		"CONNECT_IAM_BOOTSTRAP_ACCESS_KEY_ID": adminKey, "CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY": adminSecret}
 	clock := &offsetClock{}
 	logs := &syncBuffer{}
-	a, err := app.New(context.Background(), app.Config{DataDir: filepath.Join(t.TempDir(), "data"),
-		Logger: slog.New(slog.NewJSONHandler(logs, nil)), Getenv: func(k string) string { return env[k] }, Now: clock.Now})
+	cfg := app.Config{DataDir: filepath.Join(t.TempDir(), "data"),
+		Logger: slog.New(slog.NewJSONHandler(logs, nil)), Getenv: func(k string) string { return env[k] }, Now: clock.Now}
+	if configure != nil {
+		configure(&cfg)
+	}
+	a, err := app.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -238,7 +238,7 @@ func (s *Service) assumeRole(ctx context.Context, call *server.QueryCall) (any, 
 	if err != nil {
 		return nil, err
 	}
-	out := &assumeRoleResult{Credentials: cr.xml(exp), PackedPolicySize: packed, SessionTokenSize: len(cr.token), SourceIdentity: sourceIdentity}
+	out := &assumeRoleResult{Credentials: cr.xml(exp), PackedPolicySize: packed, SourceIdentity: sourceIdentity}
 	out.AssumedRoleUser.Arn = sess.PrincipalARN
 	out.AssumedRoleUser.AssumedRoleID = sess.PrincipalID
 	return out, nil

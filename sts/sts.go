@@ -67,6 +67,7 @@ import (
 	"github.com/connect-iam/connect-iam/authz"
 	"github.com/connect-iam/connect-iam/catalog"
 	"github.com/connect-iam/connect-iam/eval"
+	"github.com/connect-iam/connect-iam/internal/apimodel"
 	"github.com/connect-iam/connect-iam/internal/mfa"
 	"github.com/connect-iam/connect-iam/internal/secretbox"
 	"github.com/connect-iam/connect-iam/policy"
@@ -162,13 +163,33 @@ func Register(srv *server.Server, d Deps) *Service {
 		"GetCallerIdentity":  s.getCallerIdentity,
 		"GetAccessKeyInfo":   s.getAccessKeyInfo,
 	} {
-		srv.RegisterQuery("sts", name, server.QueryHandlerFunc(h))
+		srv.RegisterQuery("sts", name, validated(name, h))
+	}
+	for name, h := range s.moreOperations() {
+		srv.RegisterQuery("sts", name, validated(name, h))
 	}
 	// The federation operations are unsigned, as in AWS: the token or
 	// assertion is the credential.
 	srv.RegisterUnsignedQuery("sts", "AssumeRoleWithWebIdentity", server.QueryHandlerFunc(s.assumeRoleWithWebIdentity))
 	srv.RegisterUnsignedQuery("sts", "AssumeRoleWithSAML", server.QueryHandlerFunc(s.assumeRoleWithSAML))
 	return s
+}
+
+// validated wraps the handler of operation name with the validation of
+// its input against AWS's STS model, before the handler runs (AWS's front
+// end answers a malformed request before it authorizes anything).
+func validated(name string, h func(context.Context, *server.QueryCall) (any, error)) server.QueryHandler {
+	m := apimodel.MustLoad("sts")
+	mop := m.Operations[name]
+	return server.QueryHandlerFunc(func(ctx context.Context, qc *server.QueryCall) (any, error) {
+		if mop != nil && authz.AuthCaller(qc.Auth) != nil {
+			qc.Params.Validate(m, mop)
+			if err := qc.Params.Err(); err != nil {
+				return nil, err
+			}
+		}
+		return h(ctx, qc)
+	})
 }
 
 func (s *Service) now() time.Time {
@@ -193,7 +214,6 @@ type (
 			AssumedRoleID string `xml:"AssumedRoleId"`
 		} `xml:"AssumedRoleUser"`
 		PackedPolicySize *int   `xml:"PackedPolicySize,omitempty"`
-		SessionTokenSize int    `xml:"SessionTokenSize"`
 		SourceIdentity   string `xml:"SourceIdentity,omitempty"`
 	}
 	federationResult struct {
@@ -203,7 +223,6 @@ type (
 			Arn             string `xml:"Arn"`
 		} `xml:"FederatedUser"`
 		PackedPolicySize *int `xml:"PackedPolicySize,omitempty"`
-		SessionTokenSize int  `xml:"SessionTokenSize"`
 	}
 	sessionTokenResult struct {
 		Credentials credentialsXML `xml:"Credentials"`

@@ -101,7 +101,7 @@ func (s *Service) getFederationToken(ctx context.Context, call *server.QueryCall
 	if err := s.storeSession(ctx, cr, sess, nil); err != nil {
 		return nil, err
 	}
-	out := &federationResult{Credentials: cr.xml(exp), PackedPolicySize: packed, SessionTokenSize: len(cr.token)}
+	out := &federationResult{Credentials: cr.xml(exp), PackedPolicySize: packed}
 	out.FederatedUser.Arn = fedARN
 	out.FederatedUser.FederatedUserID = sess.PrincipalID
 	return out, nil

@@ -7,14 +7,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"github.com/connect-iam/connect-iam/internal/app"
+	"github.com/connect-iam/connect-iam/internal/audit"
+	"github.com/connect-iam/connect-iam/internal/leastpriv"
 	"github.com/connect-iam/connect-iam/store"
 )
 
@@ -27,6 +31,7 @@ func init() {
 }
 
 const auditUsage = `Usage: connect-iam audit [flags]
+       connect-iam audit unused --principal ARN [flags]   (see connect-iam audit unused -h)
 
 Prints the audit log the server keeps: one CloudTrail-style event per
 authenticated API call, with the caller, the request parameters (secrets
@@ -37,6 +42,9 @@ prints the following page (with the same filters).
 
 --follow prints new events as the server records them, oldest first,
 until interrupted: text lines, or one JSON record a line with --format json.
+Each event is followed by the permission a denial missed ("would have
+been denied" when --enforce=log let the call through) and by the smallest
+statement that allows the call ("allow: {...}"; "policy" in JSON).
 
 Times (--since, --until) are RFC 3339 ("2026-01-02T15:04:05Z"), a date
 ("2026-01-02", UTC) or a duration before now ("1h", "30m").
@@ -58,9 +66,13 @@ func auditAt(args []string, now time.Time, stdout, stderr io.Writer) int {
 var followPoll = 500 * time.Millisecond
 
 func auditCtx(ctx context.Context, args []string, now time.Time, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "unused" {
+		return auditUnused(ctx, args[1:], now, stdout, stderr)
+	}
 	fl := flag.NewFlagSet("audit", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	data := fl.String("data", app.DefaultDataDir, "data `directory` of the server")
+	database := fl.String("database", "", "PostgreSQL `URL` of the servers' database (with --data holding their master key); default: the SQLite database in --data")
 	since := fl.String("since", "", "only events at or after this `time`")
 	until := fl.String("until", "", "only events before this `time`")
 	name := fl.String("event-name", "", "only events of this operation, such as CreateUser")
@@ -114,7 +126,7 @@ func auditCtx(ctx context.Context, args []string, now time.Time, stdout, stderr 
 	if *follow && *next != "" {
 		return usageErr("--follow and --next: choose one")
 	}
-	st, _, err := app.OpenExisting(ctx, *data)
+	st, _, err := app.OpenServerData(ctx, *data, *database)
 	if err != nil {
 		fmt.Fprintf(stderr, "connect-iam audit: %v\n", err)
 		return 1
@@ -200,14 +212,13 @@ func followAudit(ctx context.Context, st store.Store, q store.EventQuery, format
 				}
 				seen[e.EventID] = true
 				if format == "json" {
-					if err := enc.Encode(recordOf(e)); err != nil {
+					if err := enc.Encode(leastpriv.EntryOf(e, true)); err != nil {
 						fmt.Fprintf(stderr, "connect-iam audit: %v\n", err)
 						return 1
 					}
 					continue
 				}
-				fmt.Fprintf(stdout, "%s  %s  %s  %s  %s  %s  %s\n", e.Time.UTC().Format(time.RFC3339), e.Source, e.Name,
-					dash(e.PrincipalARN), dash(e.SourceIPAddress), dash(e.Decision), dash(e.ErrorCode))
+				writeFollowText(stdout, e)
 			}
 			if marker == "" {
 				break
@@ -221,6 +232,41 @@ func followAudit(ctx context.Context, st store.Store, q store.EventQuery, format
 	}
 }
 
+// writeFollowText writes one event of audit --follow: its line, then
+// "would have been denied" with the missing permission when soft
+// enforcement let a denial through, then the smallest statement that
+// allows the call, as one JSON line.
+func writeFollowText(w io.Writer, e store.Event) {
+	en := leastpriv.EntryOf(e, true)
+	decision := dash(e.Decision)
+	if en.WouldHaveBeenDenied {
+		decision += " (would have been denied; the call proceeded)"
+	}
+	fmt.Fprintf(w, "%s  %s  %s  %s  %s  %s  %s\n", e.Time.UTC().Format(time.RFC3339), e.Source, e.Name,
+		dash(e.PrincipalARN), dash(e.SourceIPAddress), decision, dash(e.ErrorCode))
+	if d, err := audit.ParseAuthorization(e.AdditionalEventData); err == nil && d != nil {
+		for _, r := range d.Authorization {
+			if m := r.Missing; m != nil {
+				fmt.Fprintf(w, "    missing: %s on %s", m.Action, m.Resource)
+				if m.ExplicitDeny {
+					fmt.Fprint(w, " (explicit deny: no Allow can grant it)")
+				}
+				for _, k := range slices.Sorted(maps.Keys(m.ConditionKeys)) {
+					fmt.Fprintf(w, " %s=%v", k, m.ConditionKeys[k])
+				}
+				fmt.Fprintln(w)
+			}
+		}
+	}
+	if en.Policy != nil {
+		for _, st := range en.Policy.Statement {
+			st.Sid = ""
+			b, _ := json.Marshal(st)
+			fmt.Fprintf(w, "    allow: %s\n", b)
+		}
+	}
+}
+
 func dash(s string) string {
 	if s == "" {
 		return "-"
@@ -228,22 +274,9 @@ func dash(s string) string {
 	return s
 }
 
-// auditRecord is an event as CloudTrail spells it in its log files.
-type auditRecord struct {
-	EventVersion      string          `json:"eventVersion"`
-	EventID           string          `json:"eventID"`
-	EventTime         string          `json:"eventTime"`
-	EventSource       string          `json:"eventSource"`
-	EventName         string          `json:"eventName"`
-	RecipientAccount  string          `json:"recipientAccountId,omitempty"`
-	UserIdentity      json.RawMessage `json:"userIdentity,omitempty"`
-	SourceIPAddress   string          `json:"sourceIPAddress,omitempty"`
-	UserAgent         string          `json:"userAgent,omitempty"`
-	RequestParameters json.RawMessage `json:"requestParameters"`
-	ErrorCode         string          `json:"errorCode,omitempty"`
-	ErrorMessage      string          `json:"errorMessage,omitempty"`
-	Decision          string          `json:"decision,omitempty"`
-}
+// auditRecord is an event as CloudTrail spells it in its log files, with
+// the authorization requests (additionalEventData).
+type auditRecord = leastpriv.Entry
 
 func writeAuditJSON(stdout, stderr io.Writer, events []store.Event, next string) int {
 	out := struct {
@@ -263,17 +296,7 @@ func writeAuditJSON(stdout, stderr io.Writer, events []store.Event, next string)
 }
 
 // recordOf returns e as CloudTrail spells it.
-func recordOf(e store.Event) auditRecord {
-	params := e.RequestParameters
-	if len(params) == 0 {
-		params = json.RawMessage("null")
-	}
-	return auditRecord{EventVersion: "1.08", EventID: e.EventID,
-		EventTime: e.Time.UTC().Format(time.RFC3339), EventSource: e.Source, EventName: e.Name,
-		RecipientAccount: e.AccountID, UserIdentity: e.UserIdentity, SourceIPAddress: e.SourceIPAddress,
-		UserAgent: e.UserAgent, RequestParameters: params, ErrorCode: e.ErrorCode, ErrorMessage: e.ErrorMessage,
-		Decision: e.Decision}
-}
+func recordOf(e store.Event) auditRecord { return leastpriv.EntryOf(e, false) }
 
 // parseAuditTime parses an RFC 3339 time, a date or a duration before now;
 // "" is the zero time.

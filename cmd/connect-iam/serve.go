@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/connect-iam/connect-iam/authz"
 	"github.com/connect-iam/connect-iam/internal/app"
 	"github.com/connect-iam/connect-iam/server"
 )
@@ -41,12 +42,18 @@ key that encrypts secret keys (master.key) and the credentials of the first
 account's administrator (bootstrap-credentials, AWS shared-credentials
 format), created on first start. Set CONNECT_IAM_ACCOUNT_ID,
 CONNECT_IAM_BOOTSTRAP_ACCESS_KEY_ID and CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY
+<<<<<<< HEAD
 to choose them. GET /healthz and GET /metrics (Prometheus) are served too,
 and a test identity provider for AssumeRoleWithWebIdentity and
 AssumeRoleWithSAML: an OIDC issuer at /_connect-iam/oidc (discovery document,
 JWKS) and a SAML IdP whose metadata is /_connect-iam/saml/metadata, with a
 key sealed in the data directory (test-idp.sealed); "connect-iam token"
 mints their tokens and assertions (docs/federation.md).
+=======
+to choose them. With --database postgres://..., the data is in that
+PostgreSQL database instead, which several servers may share (each with the
+same master.key in its data directory). GET /healthz and GET /metrics (Prometheus) are served too.
+>>>>>>> main
 
 The server stops gracefully on SIGINT or SIGTERM: in-flight requests finish
 and the store is closed. The first line of standard output is the endpoint
@@ -86,6 +93,18 @@ func serveTo(ctx context.Context, args []string, getenv func(string) string, std
 	shutdown := fl.Duration("shutdown-timeout", 30*time.Second, "how long in-flight requests may run after SIGINT/SIGTERM")
 	memory := fl.Bool("memory", false, "keep the database and master key in memory: nothing on disk, all gone on exit (for CI)")
 	allowReset := fl.Bool("allow-reset", false, "enable POST /_connect-iam/reset for the bootstrap administrator")
+	database := fl.String("database", "", "PostgreSQL `URL` (postgres://USER:PASSWORD@HOST:PORT/DB) to use instead of the SQLite database in --data; several servers may share one (docs/postgres.md)")
+	enforce := &authz.EnforcementRules{}
+	fl.Func("enforce", "what a denial does: deny (fail the call), log (let it proceed, audit \"would have been denied\" with the missing permission) or off (let every call proceed, audit the decisions); default deny",
+		func(s string) error {
+			m, err := authz.ParseEnforcement(s)
+			enforce.Default = m
+			return err
+		})
+	fl.Func("enforce-principal", "override --enforce for one caller, `ARN=MODE` (a user, role or session ARN; a role covers its sessions); repeatable, or comma-separated in the environment",
+		func(s string) error { return setOverrides(enforce, s, false) })
+	fl.Func("enforce-account", "override --enforce for one account, `ACCOUNT=MODE`; repeatable, or comma-separated in the environment",
+		func(s string) error { return setOverrides(enforce, s, true) })
 	fl.Usage = func() {
 		fmt.Fprint(stderr, serveUsage)
 		fl.PrintDefaults()
@@ -126,7 +145,7 @@ func serveTo(ctx context.Context, args []string, getenv func(string) string, std
 			"put a TLS-terminating proxy in front of it or use --addr 127.0.0.1:PORT", "addr", *addr)
 	}
 	a, err := app.New(ctx, app.Config{Addr: *addr, DataDir: *data, Logger: logger, Getenv: getenv, ShutdownTimeout: *shutdown,
-		FullCheck: *fullCheck, Memory: *memory, AllowReset: *allowReset})
+		FullCheck: *fullCheck, Memory: *memory, AllowReset: *allowReset, Database: *database, Enforcement: enforce})
 	if err != nil {
 		return fail(1, "%v", err)
 	}
@@ -149,10 +168,35 @@ func serveTo(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	fmt.Fprintf(stderr, "connect-iam serve: serving on http://%s (account %s, administrator %s, %s)\n",
 		l.Addr(), a.Bootstrap.AccountID, a.Bootstrap.UserARN, where)
+	if e := enforce.String(); e != "deny" {
+		logger.Warn("soft enforcement: denied calls proceed and are only audited; do not use in production", "enforce", e)
+	}
 	if err := a.Run(ctx, l); err != nil {
 		return fail(1, "%v", err)
 	}
 	return exitOK
+}
+
+// setOverrides adds the comma-separated KEY=MODE overrides of
+// --enforce-principal (account false) or --enforce-account.
+func setOverrides(r *authz.EnforcementRules, list string, account bool) error {
+	for spec := range strings.SplitSeq(list, ",") {
+		spec = strings.TrimSpace(spec)
+		if spec == "" {
+			continue
+		}
+		key, _, _ := strings.Cut(spec, "=")
+		if isAccount := len(key) == 12 && strings.Trim(key, "0123456789") == ""; isAccount != account {
+			if account {
+				return fmt.Errorf("%q: --enforce-account takes a 12-digit account ID; use --enforce-principal for an ARN", spec)
+			}
+			return fmt.Errorf("%q: --enforce-principal takes an ARN; use --enforce-account for an account ID", spec)
+		}
+		if err := r.Set(spec); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // isLoopback reports whether host names the loopback interface only.

@@ -1,7 +1,8 @@
 // Package app wires the connect-iam server together: the data directory
 // (SQLite database, master key, bootstrap credentials), the SigV4
 // verifier over the credential store, the authorizer, the audit log and
-// the IAM, STS and Access Analyzer handlers on one HTTP server. The
+// the IAM, STS, Access Analyzer and Organizations handlers on one HTTP
+// server. The
 // "connect-iam serve" command and the end-to-end tests share it, so that
 // the tests drive exactly what the command runs.
 package app
@@ -16,6 +17,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/connect-iam/connect-iam/accessanalyzer"
@@ -24,15 +26,18 @@ import (
 	"github.com/connect-iam/connect-iam/catalog"
 	"github.com/connect-iam/connect-iam/connect"
 	"github.com/connect-iam/connect-iam/connectapps"
+	"github.com/connect-iam/connect-iam/console"
 	"github.com/connect-iam/connect-iam/iam"
 	"github.com/connect-iam/connect-iam/internal/apimodel"
 	"github.com/connect-iam/connect-iam/internal/audit"
 	"github.com/connect-iam/connect-iam/internal/bootstrap"
 	"github.com/connect-iam/connect-iam/internal/secretbox"
 	"github.com/connect-iam/connect-iam/internal/testidp"
+	"github.com/connect-iam/connect-iam/organizations"
 	"github.com/connect-iam/connect-iam/server"
 	"github.com/connect-iam/connect-iam/server/sigv4"
 	"github.com/connect-iam/connect-iam/store"
+	"github.com/connect-iam/connect-iam/store/postgres"
 	"github.com/connect-iam/connect-iam/store/sqlite"
 	"github.com/connect-iam/connect-iam/sts"
 	"github.com/connect-iam/connect-iam/validate"
@@ -77,6 +82,14 @@ type Config struct {
 	Memory bool
 	// AllowReset enables POST ResetPath for the bootstrap administrator.
 	AllowReset bool
+	// Database is the URL of a PostgreSQL database (postgres://...) to
+	// use instead of the SQLite database in DataDir, which still holds
+	// the master key and the credentials file. Several servers may share
+	// one database; they must share the master key (docs/postgres.md).
+	Database string
+	// Enforcement chooses whether denials fail calls (the default), or
+	// are only audited (log, off), per account or principal.
+	Enforcement *authz.EnforcementRules
 }
 
 // App is a configured server with its store, ready to serve.
@@ -104,6 +117,9 @@ type App struct {
 	raw     store.Store // the store under the watched one
 	watched *authz.WatchedStore
 	secret  string // the generated administrator secret of a Memory app
+
+	streamsDone chan struct{} // closed to end the audit streams
+	stopStreams func()
 }
 
 // MemoryCredentials returns the administrator's credentials in AWS
@@ -168,6 +184,42 @@ func openData(ctx context.Context, dir string, opt sqlite.Options) (store.Store,
 	return st, box, nil
 }
 
+// OpenPostgres opens the PostgreSQL database at databaseURL (creating its
+// schema if needed) and the master key of the data directory dir, which is
+// created on the first start of the first server if the database holds no
+// secrets yet. The caller closes the store.
+func OpenPostgres(ctx context.Context, dir, databaseURL string) (store.Store, *secretbox.Box, error) {
+	if !postgres.IsURL(databaseURL) {
+		return nil, nil, fmt.Errorf("database %q is not a postgres:// URL; pass --database postgres://USER:PASSWORD@HOST:PORT/DATABASE, or leave it out for the SQLite database in the data directory", postgres.Redact(databaseURL))
+	}
+	if dir == "" {
+		dir = DefaultDataDir
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	st, err := postgres.Open(ctx, databaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	box, err := openKey(ctx, dir, st)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, box, nil
+}
+
+// OpenServerData opens a server's data for the commands that work on it
+// (audit, accounts): the PostgreSQL database at databaseURL with the
+// master key in dir when databaseURL is not empty, else OpenExisting(dir).
+func OpenServerData(ctx context.Context, dir, databaseURL string) (store.Store, *secretbox.Box, error) {
+	if databaseURL != "" {
+		return OpenPostgres(ctx, dir, databaseURL)
+	}
+	return OpenExisting(ctx, dir)
+}
+
 // OpenExisting is OpenData for commands that work on a server's data
 // (audit, accounts): it fails, instead of creating anything, when dir
 // holds no database.
@@ -203,6 +255,14 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	open := func(ctx context.Context, dir string) (store.Store, *secretbox.Box, error) {
 		return openData(ctx, dir, sqlite.Options{FullCheck: cfg.FullCheck})
+	}
+	if cfg.Database != "" {
+		if cfg.Memory {
+			return nil, errors.New("--memory and --database exclude each other: choose the in-memory store or a PostgreSQL database")
+		}
+		open = func(ctx context.Context, dir string) (store.Store, *secretbox.Box, error) {
+			return OpenPostgres(ctx, dir, cfg.Database)
+		}
 	}
 	if cfg.Memory {
 		open = func(ctx context.Context, _ string) (store.Store, *secretbox.Box, error) { return openMemory(ctx) }
@@ -241,16 +301,15 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			ctx, rec := authz.WithRecorder(ctx)
 			return context.WithValue(ctx, recorderKey{}, rec)
 		},
-		Decision: func(ctx context.Context) string {
+		Records: func(ctx context.Context) []authz.Record {
 			if rec, ok := ctx.Value(recorderKey{}).(*authz.Recorder); ok {
-				if last, ok := rec.Last(); ok {
-					return last.Decision.String()
-				}
+				return rec.All()
 			}
-			return ""
+			return nil
 		},
 	})
-	verifier := &sigv4.Verifier{Store: authz.NewCredentialStore(ws, box, cfg.Now), Now: cfg.Now}
+	creds := authz.NewCredentialStore(ws, box, cfg.Now)
+	verifier := &sigv4.Verifier{Store: creds, Now: cfg.Now}
 	a.Server = server.New(server.Config{
 		Addr:            cfg.Addr,
 		Authenticator:   server.SigV4(verifier),
@@ -262,28 +321,42 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Server.Handle("POST "+ResetPath, a.resetHandler(verifier, cfg.AllowReset))
 	a.TestIdP = testidp.New(a.DataDir, box, cfg.Now)
 	a.TestIdP.Register(a.Server.Handle)
+	a.streamsDone = make(chan struct{})
+	a.stopStreams = sync.OnceFunc(func() { close(a.streamsDone) })
+	a.Server.Handle("GET "+StreamPath, a.streamHandler(verifier))
 	cat := catalog.Default()
 	a.authz = authz.New(ws, authz.Options{
 		Catalog:       cat,
 		ManagedPolicy: iam.ManagedPolicy,
 		Observe:       a.Server.ObserveDecision,
 		Now:           cfg.Now,
+		Organizations: organizations.Resolve,
+		Enforcement:   cfg.Enforcement,
 	})
 	iam.Register(a.Server, iam.Deps{Store: ws, Box: box, Authorizer: a.authz, Catalog: cat, Now: cfg.Now,
 		RoleInUse: connect.InstancesUsingRole})
 	sts.Register(a.Server, sts.Deps{Store: ws, Box: box, Authorizer: a.authz, ManagedPolicy: iam.ManagedPolicy,
 		Catalog: cat, Now: cfg.Now})
 	accessanalyzer.Register(a.Server, accessanalyzer.Deps{Authorizer: a.authz, Catalog: validate.FromCatalog(cat)})
+	organizations.Register(a.Server, organizations.Deps{Store: ws, Authorizer: a.authz, Now: cfg.Now})
 	// The API models decode concurrently: most of the start-up time.
-	apimodel.Preload("connect", "appintegrations", "qconnect", "wisdom", "connectcampaigns", "connectcampaignsv2", "customer-profiles")
+	apimodel.Preload("connect", "appintegrations", "qconnect", "wisdom", "connectcampaigns", "connectcampaignsv2", "customer-profiles", "organizations")
 	a.Served = append([]*apiservice.Served{connect.Register(a.Server, connect.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})},
 		connectapps.Register(a.Server, connectapps.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})...)
+	// The web console signs its calls as the signed-in principal and
+	// serves them with the API handler itself (docs/console.md).
+	web := console.New(console.Deps{API: a.Server.Handler(), Store: ws, Box: box, Credentials: creds, Authorizer: a.authz,
+		Catalog: cat, DefaultAccount: boot.AccountID, Now: cfg.Now, Logger: logger})
+	a.Server.Handle(console.Path, web)
+	a.Server.Handle("/console", web)
 	return a, nil
 }
 
 // Run serves on l until ctx ends, shuts down gracefully (in-flight
 // requests finish) and closes the app.
 func (a *App) Run(ctx context.Context, l net.Listener) error {
+	stop := context.AfterFunc(ctx, a.stopStreams) // streams never end by themselves
+	defer stop()
 	err := a.Server.Run(ctx, l)
 	if cerr := a.Close(); err == nil {
 		err = cerr
@@ -294,6 +367,7 @@ func (a *App) Run(ctx context.Context, l net.Listener) error {
 // Close flushes the audit log, stops the authorizer's background writes
 // and closes the store. Call it after the server has stopped serving.
 func (a *App) Close() error {
+	a.stopStreams()
 	a.audit.Close()
 	a.authz.Close()
 	if err := a.Store.Close(); err != nil {

@@ -23,9 +23,12 @@ const rotatingKeyFile = secretbox.KeyFile + ".new"
 // different key for a database that does is refused, naming the file and
 // how to recover, instead of starting a server that fails every signed
 // call.
-func openKey(ctx context.Context, dir string, st *sqlite.Store) (*secretbox.Box, error) {
+func openKey(ctx context.Context, dir string, st keyStore) (*secretbox.Box, error) {
 	keyPath := filepath.Join(dir, secretbox.KeyFile)
 	dbPath := filepath.Join(dir, DatabaseFile)
+	if p, ok := st.(interface{ URL() string }); ok {
+		dbPath = "the database " + p.URL()
+	}
 	check, err := st.KeyCheck(ctx)
 	if err != nil {
 		return nil, err
@@ -76,8 +79,29 @@ func openKey(ctx context.Context, dir string, st *sqlite.Store) (*secretbox.Box,
 		if err := st.SetKeyCheck(ctx, box.CheckValue()); err != nil {
 			return nil, err
 		}
+		// A database shared by several servers keeps the check value of
+		// the first one that stored it: another node starting at the same
+		// time with a different key must not go on with it.
+		stored, err := st.KeyCheck(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if stored != nil && box.Verify(stored) != nil {
+			id, _ := secretbox.SealedKeyID(stored)
+			return nil, fmt.Errorf("data directory %s: %s was initialised by another server with master key ID %s, not this directory's %s (key ID %s); "+
+				"copy that server's %s here (every node of one database shares one master key) and start again",
+				dir, dbPath, id, keyPath, box.KeyID(), secretbox.KeyFile)
+		}
 	}
 	return box, nil
+}
+
+// keyStore is a store that keeps the master key's check value and can
+// show a sealed secret: both backends.
+type keyStore interface {
+	KeyCheck(ctx context.Context) ([]byte, error)
+	SealedSample(ctx context.Context) (sample []byte, count int, err error)
+	SetKeyCheck(ctx context.Context, v []byte) error
 }
 
 // interruptedRotation returns advice when DIR/master.key.new holds the key

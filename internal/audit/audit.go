@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/connect-iam/connect-iam/authz"
@@ -53,6 +54,11 @@ type Options struct {
 	// context that Begin prepared ("Allow", "ExplicitDeny",
 	// "ImplicitDeny"), or "" when no decision was made.
 	Decision func(ctx context.Context) string
+	// Records, if set, returns every authorization decision recorded in
+	// a context that Begin prepared. It takes precedence over Decision:
+	// the event's decision is the first denial (else the last decision),
+	// and its additionalEventData lists the requests (AuthorizationData).
+	Records func(ctx context.Context) []authz.Record
 	// QueueSize bounds the events waiting to be written; EndCall blocks
 	// while the queue is full. Zero means DefaultQueueSize.
 	QueueSize int
@@ -76,6 +82,11 @@ type Log struct {
 
 	mu     sync.RWMutex
 	closed bool
+
+	subMu   sync.Mutex
+	subs    map[*subscriber]struct{}
+	nsubs   atomic.Int32
+	dropped atomic.Int64
 }
 
 // New returns a Log writing to opts.Store and starts its writer. Call
@@ -108,11 +119,19 @@ func (l *Log) BeginCall(ctx context.Context) context.Context {
 
 // EndCall queues the event of a finished call.
 func (l *Log) EndCall(ctx context.Context, rec *server.AuditRecord) {
-	decision := ""
-	if l.opts.Decision != nil {
-		decision = l.opts.Decision(ctx)
+	var ev store.Event
+	if l.opts.Records != nil {
+		recs := l.opts.Records(ctx)
+		ev = NewEvent(rec, decisionOf(recs))
+		ev.AdditionalEventData = authorizationData(recs)
+	} else {
+		decision := ""
+		if l.opts.Decision != nil {
+			decision = l.opts.Decision(ctx)
+		}
+		ev = NewEvent(rec, decision)
 	}
-	ev := NewEvent(rec, decision)
+	l.publish(ev)
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	if l.closed {
@@ -132,7 +151,66 @@ func (l *Log) Close() error {
 	}
 	l.mu.Unlock()
 	<-l.done
+	l.subMu.Lock()
+	for s := range l.subs {
+		delete(l.subs, s)
+		l.nsubs.Add(-1)
+		close(s.ch)
+	}
+	l.subMu.Unlock()
 	return nil
+}
+
+// subscriber is a live consumer of events (Subscribe).
+type subscriber struct {
+	ch chan store.Event
+}
+
+// Subscribe returns a channel that receives every event from now on, as
+// the call ends (before it is written), and a function that stops the
+// subscription. A subscriber that falls more than buffer events behind
+// loses events rather than slowing the server (Dropped counts them). The
+// channel is closed by cancel and by Close.
+func (l *Log) Subscribe(buffer int) (<-chan store.Event, func()) {
+	if buffer <= 0 {
+		buffer = 256
+	}
+	s := &subscriber{ch: make(chan store.Event, buffer)}
+	l.subMu.Lock()
+	if l.subs == nil {
+		l.subs = map[*subscriber]struct{}{}
+	}
+	l.subs[s] = struct{}{}
+	l.nsubs.Add(1)
+	l.subMu.Unlock()
+	return s.ch, func() {
+		l.subMu.Lock()
+		if _, ok := l.subs[s]; ok {
+			delete(l.subs, s)
+			l.nsubs.Add(-1)
+			close(s.ch)
+		}
+		l.subMu.Unlock()
+	}
+}
+
+// Dropped returns how many events subscribers lost by falling behind.
+func (l *Log) Dropped() int64 { return l.dropped.Load() }
+
+// publish hands ev to the subscribers without blocking.
+func (l *Log) publish(ev store.Event) {
+	if l.nsubs.Load() == 0 {
+		return
+	}
+	l.subMu.Lock()
+	defer l.subMu.Unlock()
+	for s := range l.subs {
+		select {
+		case s.ch <- ev:
+		default:
+			l.dropped.Add(1)
+		}
+	}
 }
 
 func (l *Log) run() {

@@ -238,20 +238,23 @@ func (t *tx) UntagResource(arn string, keys []string) error {
 // Audit log.
 
 const eventCols = `seq, event_id, event_time_us, event_source, event_name, account_id, principal_arn, user_identity,
-	source_ip, user_agent, request_parameters, error_code, error_message, decision`
+	source_ip, user_agent, request_parameters, error_code, error_message, decision, additional_event_data`
 
 func scanEvent(r scanner) (store.Event, error) {
 	var e store.Event
 	var ts int64
-	var ui, rp string
+	var ui, rp, ad string
 	err := r.Scan(&e.Seq, &e.EventID, &ts, &e.Source, &e.Name, &e.AccountID, &e.PrincipalARN, &ui,
-		&e.SourceIPAddress, &e.UserAgent, &rp, &e.ErrorCode, &e.ErrorMessage, &e.Decision)
+		&e.SourceIPAddress, &e.UserAgent, &rp, &e.ErrorCode, &e.ErrorMessage, &e.Decision, &ad)
 	e.Time = fromMicros(ts)
 	if ui != "null" {
 		e.UserIdentity = json.RawMessage(ui)
 	}
 	if rp != "null" {
 		e.RequestParameters = json.RawMessage(rp)
+	}
+	if ad != "null" {
+		e.AdditionalEventData = json.RawMessage(ad)
 	}
 	return e, err
 }
@@ -281,15 +284,19 @@ func (t *tx) AppendEvent(e store.Event) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	ad, err := jsonOrNull("additionalEventData", e.AdditionalEventData)
+	if err != nil {
+		return 0, err
+	}
 	if e.EventID == "" {
 		e.EventID = newEventID()
 	}
 	// seq is the rowid (INTEGER PRIMARY KEY), which Exec reports without
 	// the cost of a result set.
 	res, err := t.q.ExecContext(t.ctx, `INSERT INTO audit_events (event_id, event_time_us, event_source, event_name, account_id, principal_arn, user_identity,
-		source_ip, user_agent, request_parameters, error_code, error_message, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		source_ip, user_agent, request_parameters, error_code, error_message, decision, additional_event_data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.EventID, micros(orNow(e.Time)), e.Source, e.Name, e.AccountID, e.PrincipalARN, ui,
-		e.SourceIPAddress, e.UserAgent, rp, e.ErrorCode, e.ErrorMessage, e.Decision)
+		e.SourceIPAddress, e.UserAgent, rp, e.ErrorCode, e.ErrorMessage, e.Decision, ad)
 	if err != nil {
 		return 0, sqlErr("append audit event "+e.EventID, err)
 	}

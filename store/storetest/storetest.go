@@ -1345,7 +1345,8 @@ func testAudit(t *testing.T, s store.Store) {
 	events := []store.Event{
 		{EventID: "e1", Time: ts(10), Source: "iam.amazonaws.com", Name: "CreateUser", AccountID: acct, PrincipalARN: alice,
 			UserIdentity: []byte(`{"type":"IAMUser","arn":"` + alice + `"}`), SourceIPAddress: "127.0.0.1", UserAgent: "aws-cli",
-			RequestParameters: []byte(`{"userName":"carol"}`), Decision: "Allow"},
+			RequestParameters: []byte(`{"userName":"carol"}`), Decision: "Allow",
+			AdditionalEventData: []byte(`{"authorization":[{"action":"iam:CreateUser","decision":"Allow"}]}`)},
 		{EventID: "e2", Time: ts(20), Source: "iam.amazonaws.com", Name: "DeleteUser", AccountID: acct, PrincipalARN: bob,
 			ErrorCode: "AccessDenied", ErrorMessage: "User: bob is not authorized", Decision: "ImplicitDeny"},
 		{EventID: "e3", Time: ts(20), Source: "sts.amazonaws.com", Name: "AssumeRole", AccountID: acct, PrincipalARN: alice, Decision: "Allow"},
@@ -1378,6 +1379,7 @@ func testAudit(t *testing.T, s store.Store) {
 		{"no name", store.Event{Source: "iam.amazonaws.com"}, store.ErrInvalidArgument},
 		{"bad identity JSON", store.Event{Source: "iam.amazonaws.com", Name: "X", UserIdentity: []byte("{")}, store.ErrInvalidArgument},
 		{"bad parameters JSON", store.Event{Source: "iam.amazonaws.com", Name: "X", RequestParameters: []byte("[")}, store.ErrInvalidArgument},
+		{"bad additional data JSON", store.Event{Source: "iam.amazonaws.com", Name: "X", AdditionalEventData: []byte("{")}, store.ErrInvalidArgument},
 		{"generated ID", store.Event{Source: "iam.amazonaws.com", Name: "Generated", Time: ts(100)}, nil},
 	}
 	for _, c := range bad {

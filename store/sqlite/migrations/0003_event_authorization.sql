@@ -1,0 +1,6 @@
+-- Schema version 3: CloudTrail's additionalEventData on audit events, where
+-- the server records every authorization request of a call (action,
+-- resource, condition keys, decision, enforcement) for least-privilege
+-- policy generation. Events written before have none ('null').
+
+ALTER TABLE audit_events ADD COLUMN additional_event_data TEXT NOT NULL DEFAULT 'null';
