@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/connect-iam/connect-iam/internal/testidp"
+	"github.com/connect-iam/connect-iam/store"
 )
 
 // anonymousSTS is an STS client without credentials: the federation
@@ -107,6 +108,12 @@ func TestWebIdentityFederation(t *testing.T) {
 		t.Errorf("GetRole after AssumeRoleWithWebIdentity: RoleLastUsed not recorded (%v)", err)
 	}
 
+	// The unsigned call is in the audit log, in the role's account, without the token.
+	srv.waitEvent(t, store.EventQuery{Name: "AssumeRoleWithWebIdentity", AccountID: account}, func(e store.Event) bool {
+		return strings.Contains(string(e.UserIdentity), "WebIdentityUser") && strings.Contains(string(e.RequestParameters), `"webIdentityToken":"`) &&
+			!strings.Contains(string(e.RequestParameters), "eyJ")
+	})
+
 	// Another repository's token: the trust policy's sub condition denies.
 	_, err = assume(mint("repo:octo-org/other-repo:ref:refs/heads/main", 0))
 	wantAPIError(t, err, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")
@@ -123,6 +130,49 @@ func TestWebIdentityFederation(t *testing.T) {
 	// Not a JWT.
 	_, err = assume("not.a-jwt")
 	wantAPIError(t, err, "InvalidIdentityToken", "The ID Token provided is not a valid JWT")
+
+	// Session tags and a source identity from the token's claims: a role
+	// without sts:TagSession in its trust policy refuses them; one with it
+	// issues a session whose aws:PrincipalTag/* and aws:SourceIdentity
+	// an ABAC policy reads.
+	tagged := func(team string) string {
+		t.Helper()
+		tok, err := srv.App.TestIdP.MintToken(testidp.TokenOptions{Issuer: issuer, Subject: good, Audience: []string{"sts.amazonaws.com"},
+			Claims: map[string]any{"https://aws.amazon.com/tags": map[string]any{"principal_tags": map[string]any{"team": []string{team}},
+				"transitive_tag_keys": []string{"team"}}, "https://aws.amazon.com/source_identity": "alice"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	_, err = assume(tagged("blue"))
+	wantAPIError(t, err, "AccessDenied", "Not authorized to perform sts:TagSession")
+	if _, err := admin.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("abac"),
+		AssumeRolePolicyDocument: aws.String(federationFixture(t, "trust-oidc-tags.json", hostPath))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("abac"), PolicyName: aws.String("abac"),
+		PolicyDocument: aws.String(federationFixture(t, "abac.json", ""))}); err != nil {
+		t.Fatal(err)
+	}
+	listUsers := func(team string) error {
+		t.Helper()
+		out, err := anon.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: aws.String("arn:aws:iam::" + account + ":role/abac"),
+			RoleSessionName: aws.String("abac"), WebIdentityToken: aws.String(tagged(team))})
+		if err != nil {
+			t.Fatalf("AssumeRoleWithWebIdentity with session tags: %v", err)
+		}
+		if aws.ToString(out.SourceIdentity) != "alice" {
+			t.Errorf("SourceIdentity %q, want alice", aws.ToString(out.SourceIdentity))
+		}
+		_, err = srv.iam(clientOptions{key: aws.ToString(out.Credentials.AccessKeyId), secret: aws.ToString(out.Credentials.SecretAccessKey),
+			token: aws.ToString(out.Credentials.SessionToken)}).ListUsers(ctx, &iam.ListUsersInput{})
+		return err
+	}
+	if err := listUsers("blue"); err != nil {
+		t.Errorf("ListUsers as the blue team's session: %v", err)
+	}
+	wantAPIError(t, listUsers("red"), "AccessDenied", "User: arn:aws:sts::"+account+":assumed-role/abac/abac is not authorized to perform: iam:ListUsers")
 
 	// Without the provider, its tokens are not trusted.
 	if _, err := admin.DeleteOpenIDConnectProvider(ctx, &iam.DeleteOpenIDConnectProviderInput{OpenIDConnectProviderArn: prov.OpenIDConnectProviderArn}); err != nil {
@@ -322,4 +372,64 @@ func tamperSAML(t *testing.T, b64, old, new string) string {
 		t.Fatalf("the assertion has no %q", old)
 	}
 	return base64.StdEncoding.EncodeToString([]byte(strings.ReplaceAll(string(raw), old, new)))
+}
+
+// TestSAMLProviders walks the SAML provider API: create with tags, the
+// duplicate, update, list, tags, and the errors of a missing provider.
+func TestSAMLProviders(t *testing.T) {
+	srv := startServer(t)
+	ctx := context.Background()
+	admin := srv.iam(clientOptions{})
+	md1, err := srv.App.TestIdP.Metadata("https://idp-one.example.com/saml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := admin.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("okta"), SAMLMetadataDocument: aws.String(md1),
+		Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("it")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := out.SAMLProviderArn
+	_, err = admin.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("OKTA"), SAMLMetadataDocument: aws.String(md1)})
+	wantAPIError(t, err, "EntityAlreadyExists", "SAMLProvider OKTA already exists")
+	_, err = admin.CreateSAMLProvider(ctx, &iam.CreateSAMLProviderInput{Name: aws.String("short"), SAMLMetadataDocument: aws.String("<x/>")})
+	wantAPIError(t, err, "ValidationError", "1 validation error detected")
+
+	md2, err := srv.App.TestIdP.Metadata("https://idp-two.example.com/saml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.UpdateSAMLProvider(ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: arn, SAMLMetadataDocument: aws.String(md2)}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := admin.GetSAMLProvider(ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: arn})
+	if err != nil || aws.ToString(got.SAMLMetadataDocument) != md2 || len(got.Tags) != 1 {
+		t.Fatalf("GetSAMLProvider after the update: %+v, %v", got, err)
+	}
+	if _, err := admin.TagSAMLProvider(ctx, &iam.TagSAMLProviderInput{SAMLProviderArn: arn,
+		Tags: []iamtypes.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.UntagSAMLProvider(ctx, &iam.UntagSAMLProviderInput{SAMLProviderArn: arn, TagKeys: []string{"TEAM"}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := admin.ListSAMLProviderTags(ctx, &iam.ListSAMLProviderTagsInput{SAMLProviderArn: arn})
+	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "env" {
+		t.Fatalf("ListSAMLProviderTags: %+v, %v", tags, err)
+	}
+	list, err := admin.ListSAMLProviders(ctx, &iam.ListSAMLProvidersInput{})
+	if err != nil || len(list.SAMLProviderList) != 1 || aws.ToString(list.SAMLProviderList[0].Arn) != aws.ToString(arn) ||
+		list.SAMLProviderList[0].CreateDate == nil || list.SAMLProviderList[0].ValidUntil == nil {
+		t.Fatalf("ListSAMLProviders: %+v, %v", list, err)
+	}
+	if _, err := admin.DeleteSAMLProvider(ctx, &iam.DeleteSAMLProviderInput{SAMLProviderArn: arn}); err != nil {
+		t.Fatal(err)
+	}
+	missing := aws.String("arn:aws:iam::" + account + ":saml-provider/okta")
+	_, err = admin.GetSAMLProvider(ctx, &iam.GetSAMLProviderInput{SAMLProviderArn: missing})
+	wantAPIError(t, err, "NoSuchEntity", "Manifest not found for arn "+aws.ToString(missing))
+	_, err = admin.UpdateSAMLProvider(ctx, &iam.UpdateSAMLProviderInput{SAMLProviderArn: missing, SAMLMetadataDocument: aws.String(md2)})
+	wantAPIError(t, err, "NoSuchEntity", "Manifest not found")
+	_, err = admin.TagSAMLProvider(ctx, &iam.TagSAMLProviderInput{SAMLProviderArn: missing, Tags: []iamtypes.Tag{{Key: aws.String("a"), Value: aws.String("b")}}})
+	wantAPIError(t, err, "NoSuchEntity", "Manifest not found")
 }

@@ -48,6 +48,9 @@ type call struct {
 	body     []byte
 	scoped   bool   // the credential scope named the service
 	jsonVer  string // the awsJson protocol version of the request
+	// unsigned is set for a call of an unsigned operation made without
+	// credentials (RegisterUnsignedQuery), which is audited too.
+	unsigned bool
 }
 
 // statusWriter records the status written.
@@ -294,6 +297,8 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, c *call, bod
 	var err error
 	if !unsigned || hasCredentials(r) {
 		auth, err = s.authenticate(r, c, body)
+	} else {
+		c.unsigned = true
 	}
 	if perr == nil {
 		c.params = params
@@ -498,11 +503,12 @@ func (s *Server) beginAudit(r *http.Request, c *call) context.Context {
 	return c.auditCtx
 }
 
-// audit passes an authenticated call to the Auditor. A call that was
+// audit passes an authenticated call, or an unsigned call of an unsigned
+// operation (with a nil Auth), to the Auditor. A call that was
 // authenticated but not dispatched (an unknown action, for instance) is
 // audited too, with the context of the request.
 func (s *Server) audit(r *http.Request, w *statusWriter, c *call, start time.Time) {
-	if s.cfg.Auditor == nil || c.auth == nil {
+	if s.cfg.Auditor == nil || c.auth == nil && !c.unsigned {
 		return
 	}
 	ctx := c.auditCtx

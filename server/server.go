@@ -134,7 +134,8 @@ type AuditRecord struct {
 	Service   string
 	Operation string
 	// Auth is the verified SigV4 request; Auth.Credentials.Principal is
-	// the caller.
+	// the caller. It is nil for an unsigned call of an operation
+	// registered with RegisterUnsignedQuery.
 	Auth *sigv4.Result
 	// HTTPRequest is the request; its body has been consumed.
 	HTTPRequest *http.Request

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -400,16 +401,56 @@ func (s *Service) assumeRoleWithSAML(ctx context.Context, call *server.QueryCall
 			keys[k] = vs
 		}
 	}
+	tags, transitive, sourceIdentity, err := samlSessionClaims(a.Attributes)
+	if err != nil {
+		return nil, err
+	}
 	sess, cr, packed, err := s.assumeFederated(ctx, &federatedRequest{call: call, action: "sts:AssumeRoleWithSAML", roleARN: roleARN,
-		sessionName: names[0], provider: prov.ARN, keys: keys, dur: dur, hasDur: hasDur})
+		sessionName: names[0], provider: prov.ARN, keys: keys, dur: dur, hasDur: hasDur,
+		tags: tags, transitive: transitive, sourceIdentity: sourceIdentity})
 	if err != nil {
 		return nil, err
 	}
 	out := &samlResult{Credentials: cr.xml(sess.Expiration), PackedPolicySize: packed, Subject: a.Subject,
-		SubjectType: samlSubjectType(a.SubjectFormat), Issuer: a.Issuer, Audience: a.Recipient, NameQualifier: keys["saml:namequalifier"][0]}
+		SubjectType: samlSubjectType(a.SubjectFormat), Issuer: a.Issuer, Audience: a.Recipient, NameQualifier: keys["saml:namequalifier"][0],
+		SourceIdentity: sess.SourceIdentity}
 	out.AssumedRoleUser.Arn = sess.PrincipalARN
 	out.AssumedRoleUser.AssumedRoleID = sess.PrincipalID
 	return out, nil
+}
+
+// SAML attributes of session tags and source identity.
+const (
+	samlPrincipalTagPrefix = "https://aws.amazon.com/SAML/Attributes/PrincipalTag:"
+	samlTransitiveAttr     = "https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys"
+	samlSourceIdentityAttr = "https://aws.amazon.com/SAML/Attributes/SourceIdentity"
+)
+
+// samlSessionClaims returns the session tags (PrincipalTag:KEY
+// attributes, one value each, ordered by key), transitive tag keys and
+// source identity of an assertion's attributes.
+func samlSessionClaims(attrs map[string][]string) ([]store.Tag, []string, string, error) {
+	var tags []store.Tag
+	for name, vs := range attrs {
+		k, ok := strings.CutPrefix(name, samlPrincipalTagPrefix)
+		if !ok {
+			continue
+		}
+		if len(vs) != 1 {
+			return nil, nil, "", invalidIdentityToken("Invalid SAML assertion: the session tag attribute %s has %d values; it takes one.", name, len(vs))
+		}
+		tags = append(tags, store.Tag{Key: k, Value: vs[0]})
+	}
+	slices.SortFunc(tags, func(a, b store.Tag) int { return strings.Compare(a.Key, b.Key) })
+	si := attrs[samlSourceIdentityAttr]
+	if len(si) > 1 {
+		return nil, nil, "", invalidIdentityToken("Invalid SAML assertion: the %s attribute has %d values; it takes one.", samlSourceIdentityAttr, len(si))
+	}
+	source := ""
+	if len(si) == 1 {
+		source = si[0]
+	}
+	return tags, attrs[samlTransitiveAttr], source, nil
 }
 
 // validSessionName reports whether every character of n is in

@@ -15,6 +15,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/connect-iam/connect-iam/internal/testidp"
+	"github.com/connect-iam/connect-iam/store"
 )
 
 // testIdPs are two in-memory test IdPs with the keys of testdata/saml
@@ -275,4 +276,42 @@ func FuzzReadAssertion(f *testing.F) {
 			t.Fatalf("verified with a certificate that signed nothing")
 		}
 	})
+}
+
+func TestSessionClaims(t *testing.T) {
+	tags, transitive, source, err := samlSessionClaims(map[string][]string{
+		samlPrincipalTagPrefix + "team":     {"blue"},
+		samlPrincipalTagPrefix + "cost":     {"42"},
+		samlTransitiveAttr:                  {"team"},
+		samlSourceIdentityAttr:              {"alice"},
+		"urn:oid:0.9.2342.19200300.100.1.3": {"alice@example.com"},
+	})
+	if err != nil || len(tags) != 2 || tags[0].Key != "cost" || tags[1] != (store.Tag{Key: "team", Value: "blue"}) ||
+		strings.Join(transitive, ",") != "team" || source != "alice" {
+		t.Fatalf("samlSessionClaims: %v %v %q %v", tags, transitive, source, err)
+	}
+	if _, _, _, err := samlSessionClaims(map[string][]string{samlPrincipalTagPrefix + "team": {"a", "b"}}); errCode(err) != "InvalidIdentityToken" {
+		t.Errorf("two values: %v", err)
+	}
+	tests := []struct {
+		name string
+		fr   federatedRequest
+		code string
+	}{
+		{"none", federatedRequest{}, ""},
+		{"tags", federatedRequest{tags: []store.Tag{{Key: "team", Value: "blue"}}, transitive: []string{"TEAM"}, sourceIdentity: "alice"}, ""},
+		{"duplicate keys", federatedRequest{tags: []store.Tag{{Key: "team", Value: "a"}, {Key: "Team", Value: "b"}}}, "InvalidIdentityToken"},
+		{"bad key", federatedRequest{tags: []store.Tag{{Key: "team!", Value: "a"}}}, "InvalidIdentityToken"},
+		{"long value", federatedRequest{tags: []store.Tag{{Key: "team", Value: strings.Repeat("v", 257)}}}, "InvalidIdentityToken"},
+		{"transitive without tag", federatedRequest{tags: []store.Tag{{Key: "team", Value: "a"}}, transitive: []string{"cost"}}, "InvalidIdentityToken"},
+		{"bad source identity", federatedRequest{sourceIdentity: "a b"}, "InvalidIdentityToken"},
+		{"too many tags", federatedRequest{tags: make([]store.Tag, MaxSessionTags+1)}, "InvalidIdentityToken"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := errCode(checkSessionClaims(&tt.fr)); got != tt.code {
+				t.Errorf("code %q, want %q", got, tt.code)
+			}
+		})
+	}
 }

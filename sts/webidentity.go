@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/connect-iam/connect-iam/eval"
 	"github.com/connect-iam/connect-iam/internal/federation"
+	"github.com/connect-iam/connect-iam/internal/trust"
 	"github.com/connect-iam/connect-iam/server"
 	"github.com/connect-iam/connect-iam/server/awsquery"
 	"github.com/connect-iam/connect-iam/store"
@@ -60,6 +62,35 @@ type webToken struct {
 type tokenExtra struct {
 	AZP string          `json:"azp"`
 	AMR json.RawMessage `json:"amr"`
+	// Tags is AWS's session tags claim: {"principal_tags": {"KEY":
+	// ["VALUE"]}, "transitive_tag_keys": ["KEY"]}.
+	Tags *struct {
+		PrincipalTags     map[string][]string `json:"principal_tags"`
+		TransitiveTagKeys []string            `json:"transitive_tag_keys"`
+	} `json:"https://aws.amazon.com/tags"`
+	SourceIdentity string `json:"https://aws.amazon.com/source_identity"`
+}
+
+// sessionTags returns the session tags of the tags claim, ordered by key,
+// or an error when a tag has other than one value.
+func (x tokenExtra) sessionTags() ([]store.Tag, []string, error) {
+	if x.Tags == nil {
+		return nil, nil, nil
+	}
+	keys := make([]string, 0, len(x.Tags.PrincipalTags))
+	for k := range x.Tags.PrincipalTags {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	tags := make([]store.Tag, 0, len(keys))
+	for _, k := range keys {
+		vs := x.Tags.PrincipalTags[k]
+		if len(vs) != 1 {
+			return nil, nil, invalidIdentityToken("The session tag %s of the web identity token's https://aws.amazon.com/tags claim has %d values; write one: \"%s\": [\"VALUE\"].", k, len(vs), k)
+		}
+		tags = append(tags, store.Tag{Key: k, Value: vs[0]})
+	}
+	return tags, x.Tags.TransitiveTagKeys, nil
 }
 
 // amr returns the amr claim's values: a list of strings, or one string.
@@ -296,6 +327,50 @@ type federatedRequest struct {
 	keys        map[string][]string // the provider's condition keys
 	dur         time.Duration
 	hasDur      bool
+	// tags, transitive and sourceIdentity are the session tags,
+	// transitive tag keys and source identity the token or assertion
+	// carries.
+	tags           []store.Tag
+	transitive     []string
+	sourceIdentity string
+}
+
+// checkSessionClaims validates the session tags and source identity a
+// token or assertion carries, as AssumeRole's parameters are validated.
+func checkSessionClaims(fr *federatedRequest) error {
+	if len(fr.tags) > MaxSessionTags {
+		return invalidIdentityToken("The %s carries %d session tags; at most %d are allowed.", fr.what(), len(fr.tags), MaxSessionTags)
+	}
+	for _, t := range fr.tags {
+		if len(t.Key) < 1 || len(t.Key) > 128 || !reTagKey.MatchString(t.Key) || reTagKey.FindString(t.Key) != t.Key ||
+			len(t.Value) > 256 || reTagValue.FindString(t.Value) != t.Value {
+			return invalidIdentityToken("The %s carries the session tag %q=%q, which is not a valid tag: keys are 1 to 128 and values up to 256 characters of [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@].", fr.what(), t.Key, t.Value)
+		}
+	}
+	if k, dup := duplicateKey(fr.tags); dup {
+		return invalidIdentityToken("Duplicate tag keys found: %s. Please note that Tag keys are case insensitive.", k)
+	}
+	for _, k := range fr.transitive {
+		found := false
+		for _, t := range fr.tags {
+			found = found || strings.EqualFold(t.Key, k)
+		}
+		if !found {
+			return invalidIdentityToken("The transitive tag key %s of the %s is not the key of one of its session tags.", k, fr.what())
+		}
+	}
+	if si := fr.sourceIdentity; si != "" && (len(si) < 2 || len(si) > 64 || !validSessionName(si)) {
+		return invalidIdentityToken("The source identity %q of the %s must be 2 to 64 characters of [\\w+=,.@-].", si, fr.what())
+	}
+	return nil
+}
+
+// what names the credential of the request in messages.
+func (fr *federatedRequest) what() string {
+	if fr.action == "sts:AssumeRoleWithSAML" {
+		return "SAML assertion"
+	}
+	return "web identity token"
 }
 
 // assumeFederated evaluates the role's trust policy for a verified
@@ -312,7 +387,11 @@ func (s *Service) assumeFederated(ctx context.Context, fr *federatedRequest) (st
 	var role store.Role
 	err := s.d.Store.View(ctx, func(tx store.ReadTx) error {
 		var err error
-		role, err = tx.GetRole(account, roleName)
+		if role, err = tx.GetRole(account, roleName); err != nil {
+			return err
+		}
+		// The trust policy as IAM keeps it (trust.Effective), as for AssumeRole.
+		role.AssumeRolePolicyDocument, err = trust.Effective(tx, role)
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) || err == nil && role.ARN != fr.roleARN {
@@ -336,8 +415,14 @@ func (s *Service) assumeFederated(ctx context.Context, fr *federatedRequest) (st
 	if err != nil {
 		return store.Session{}, issued{}, nil, err
 	}
+	if err := checkSessionClaims(fr); err != nil {
+		return store.Session{}, issued{}, nil, err
+	}
+	for _, t := range fr.tags {
+		sp.size += len(t.Key) + len(t.Value)
+	}
 	var packed *int
-	if sp.given {
+	if sp.given || len(fr.tags) > 0 {
 		if packed, err = packedSize(sp.size); err != nil {
 			return store.Session{}, issued{}, nil, err
 		}
@@ -363,30 +448,59 @@ func (s *Service) assumeFederated(ctx context.Context, fr *federatedRequest) (st
 		}
 		ec.Set("aws:UserAgent", h.UserAgent())
 	}
-	er := &eval.Request{
-		Principal:       eval.Principal{Type: eval.AnonymousPrincipal, Federated: fr.provider, UserID: fr.provider},
-		Action:          fr.action,
-		Resource:        role.ARN,
-		ResourceAccount: role.AccountID,
-		Context:         ec,
+	reqTags := map[string][]string{}
+	tagContext(reqTags, fr.tags)
+	for k, vs := range reqTags {
+		ec.Set(k, vs...)
+	}
+	if len(fr.transitive) > 0 {
+		ec.Set("sts:TransitiveTagKeys", fr.transitive...)
+	}
+	if fr.sourceIdentity != "" {
+		ec.Set("sts:SourceIdentity", fr.sourceIdentity)
+	}
+	// The trust policy must allow the call, sts:TagSession for session
+	// tags and sts:SetSourceIdentity for a source identity, as AWS asks.
+	actions := []string{fr.action}
+	if len(fr.tags) > 0 {
+		actions = append(actions, "sts:TagSession")
+	}
+	if fr.sourceIdentity != "" {
+		actions = append(actions, "sts:SetSourceIdentity")
 	}
 	set := eval.PolicySet{Resource: trust}
-	if set.Decide(er) != eval.Allow {
-		return store.Session{}, issued{}, nil, denied()
+	for _, action := range actions {
+		er := &eval.Request{
+			Principal:       eval.Principal{Type: eval.AnonymousPrincipal, Federated: fr.provider, UserID: fr.provider},
+			Action:          action,
+			Resource:        role.ARN,
+			ResourceAccount: role.AccountID,
+			Context:         ec,
+		}
+		if set.Decide(er) != eval.Allow {
+			if action == fr.action {
+				return store.Session{}, issued{}, nil, denied()
+			}
+			return store.Session{}, issued{}, nil, accessDenied("Not authorized to perform " + action + ": the " + fr.what() +
+				" carries session tags or a source identity, which the role's trust policy must allow with " + action + ".")
+		}
 	}
 	now = now.Truncate(time.Second)
 	cr := newCredentials()
 	sess := store.Session{
-		AccountID:    role.AccountID,
-		Kind:         store.SessionAssumedRole,
-		PrincipalARN: "arn:" + partition + ":sts::" + role.AccountID + ":assumed-role/" + role.Name + "/" + fr.sessionName,
-		PrincipalID:  role.ID + ":" + fr.sessionName,
-		SourceARN:    role.ARN,
-		SessionName:  fr.sessionName,
-		Policy:       sp.inline,
-		PolicyARNs:   sp.arns,
-		Created:      now,
-		Expiration:   now.Add(dur),
+		AccountID:         role.AccountID,
+		Kind:              store.SessionAssumedRole,
+		PrincipalARN:      "arn:" + partition + ":sts::" + role.AccountID + ":assumed-role/" + role.Name + "/" + fr.sessionName,
+		PrincipalID:       role.ID + ":" + fr.sessionName,
+		SourceARN:         role.ARN,
+		SessionName:       fr.sessionName,
+		Policy:            sp.inline,
+		PolicyARNs:        sp.arns,
+		Tags:              fr.tags,
+		TransitiveTagKeys: fr.transitive,
+		SourceIdentity:    fr.sourceIdentity,
+		Created:           now,
+		Expiration:        now.Add(dur),
 	}
 	var recordUse func(tx store.Tx) error
 	if s.roleUseDue(role.ARN, now) {
@@ -497,13 +611,18 @@ func (s *Service) assumeRoleWithWebIdentity(ctx context.Context, call *server.Qu
 	if err := tok.verify(keys, s.now()); err != nil {
 		return nil, err
 	}
+	tags, transitive, err := tok.extra.sessionTags()
+	if err != nil {
+		return nil, err
+	}
 	sess, cr, packed, err := s.assumeFederated(ctx, &federatedRequest{call: call, action: "sts:AssumeRoleWithWebIdentity", roleARN: roleARN,
-		sessionName: sessionName, provider: prov.ARN, keys: webIdentityKeys(prov.ID(), tok), dur: dur, hasDur: hasDur})
+		sessionName: sessionName, provider: prov.ARN, keys: webIdentityKeys(prov.ID(), tok), dur: dur, hasDur: hasDur,
+		tags: tags, transitive: transitive, sourceIdentity: tok.extra.SourceIdentity})
 	if err != nil {
 		return nil, err
 	}
 	out := &webIdentityResult{Credentials: cr.xml(sess.Expiration), SubjectFromWebIdentityToken: tok.std.Subject,
-		PackedPolicySize: packed, Provider: tok.std.Issuer, Audience: aud}
+		PackedPolicySize: packed, Provider: tok.std.Issuer, Audience: aud, SourceIdentity: sess.SourceIdentity}
 	out.AssumedRoleUser.Arn = sess.PrincipalARN
 	out.AssumedRoleUser.AssumedRoleID = sess.PrincipalID
 	return out, nil

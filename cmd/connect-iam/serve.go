@@ -47,7 +47,12 @@ format), created on first start. Set CONNECT_IAM_ACCOUNT_ID,
 CONNECT_IAM_BOOTSTRAP_ACCESS_KEY_ID and CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY
 to choose them. With --database postgres://..., the data is in that
 PostgreSQL database instead, which several servers may share (each with the
-same master.key in its data directory). GET /healthz and GET /metrics (Prometheus) are served too.
+same master.key in its data directory). GET /healthz and GET /metrics (Prometheus) are served too,
+and a test identity provider for AssumeRoleWithWebIdentity and
+AssumeRoleWithSAML: an OIDC issuer at /_connect-iam/oidc (discovery document,
+JWKS) and a SAML IdP whose metadata is /_connect-iam/saml/metadata, with a
+key sealed in the data directory (test-idp.sealed); "connect-iam token"
+mints their tokens and assertions (docs/federation.md).
 
 The server stops gracefully on SIGINT or SIGTERM: in-flight requests finish
 and the store is closed. The first line of standard output is the endpoint

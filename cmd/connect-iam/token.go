@@ -29,7 +29,8 @@ provider for tests: its issuer is ENDPOINT/_connect-iam/oidc (discovery
 document and JWKS under it), its SAML entity ID ENDPOINT/_connect-iam/saml
 (metadata at ENDPOINT/_connect-iam/saml/metadata). The signing key is made
 on first use and kept sealed in the data directory, which this command
-reads: pass the server's --data. The server may be running.
+reads: pass the server's --data (and --database for a PostgreSQL server).
+The server may be running.
 
 oidc prints a signed ID token (RS256) for AssumeRoleWithWebIdentity whose
 iss is ENDPOINT/_connect-iam/oidc: register that URL with
@@ -79,6 +80,7 @@ func runToken(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	endpoint := fl.String("endpoint", defEndpoint, "the server's `URL` as clients reach it ($AWS_ENDPOINT_URL when set)")
 	data := fl.String("data", app.DefaultDataDir, "data `directory` of the server")
+	database := fl.String("database", "", "PostgreSQL `URL` of the server's database (with --data holding its master key); default: the SQLite database in --data")
 	subject := fl.String("sub", "", "oidc: the sub claim; saml: the NameID")
 	var aud, claims, roles, attrs listFlag
 	fl.Var(&aud, "aud", "oidc: the aud claim, a client ID of the provider (repeatable)")
@@ -137,7 +139,7 @@ func runToken(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		attributes[k] = append(attributes[k], v)
 	}
 
-	st, box, err := app.OpenExisting(context.Background(), *data)
+	st, box, err := app.OpenServerData(context.Background(), *data, *database)
 	if err != nil {
 		fmt.Fprintf(stderr, "connect-iam token: %v\n", err)
 		return exitFinding

@@ -296,6 +296,17 @@ func NewEvent(rec *server.AuditRecord, decision string) store.Event {
 			ev.AccountID, ev.PrincipalARN = c.AccountID, c.ARN
 		}
 		ev.UserIdentity, _ = json.Marshal(id)
+	} else if rec.QueryParams != nil {
+		// An unsigned federation call (AssumeRoleWithWebIdentity,
+		// AssumeRoleWithSAML): CloudTrail's identity type, and the
+		// account of the role asked for as the recipient.
+		typ := map[string]string{"AssumeRoleWithWebIdentity": "WebIdentityUser", "AssumeRoleWithSAML": "SAMLUser"}[rec.Operation]
+		if typ != "" {
+			ev.UserIdentity, _ = json.Marshal(Identity{Type: typ})
+			if f := strings.SplitN(rec.QueryParams.Params()["RoleArn"], ":", 6); len(f) == 6 && store.ValidAccountID(f[4]) {
+				ev.AccountID = f[4]
+			}
+		}
 	}
 	switch {
 	case rec.QueryParams != nil:
