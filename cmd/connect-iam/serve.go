@@ -54,6 +54,10 @@ URL on standard output, in AWS shared-credentials format. With
 --allow-reset, POST /_connect-iam/reset signed (SigV4) with the bootstrap
 administrator's key restores the bootstrapped state.
 
+--enforce=log (or off), for all callers or per principal or account,
+lets denied calls proceed while the audit log records what they missed;
+GET /_connect-iam/audit/stream streams the decisions (docs/least-privilege.md).
+
 Flags:
 `
 
