@@ -303,7 +303,7 @@ expect_denied "least privilege: delete-instance denied to the generated policy" 
 expect_denied "least privilege: the same call on another instance is denied" connect:CreateHoursOfOperation \
   "$(as_session "$gkey" "$gsecret" "$gtoken" connect create-hours-of-operation --instance-id "$lp_created" --name Office --time-zone Europe/Paris \
     --config '[{"Day":"MONDAY","StartTime":{"Hours":8,"Minutes":0},"EndTime":{"Hours":18,"Minutes":0}}]')"
-expect_prefix "least privilege: audit unused" "connect: 12 of " \
+expect_prefix "least privilege: audit unused" "connect: 11 of " \
   "$("$tmp/connect-iam" audit unused --data "$tmp/data" --principal "$observed_arn" --since "$lp_since" --until "$lp_until" --service connect | sed -n 2p)"
 
 # Graceful stop, then the audit log.
