@@ -237,7 +237,11 @@ lp_workflow() {
   local k=$1 s=$2 t=$3 alias=$4 in=${5:-}
   lp_created=$(as_session "$k" "$s" "$t" connect create-instance --identity-management-type CONNECT_MANAGED --instance-alias "$alias" \
     --inbound-calls-enabled --outbound-calls-enabled --query Id)
-  expect_prefix "least privilege ($alias): create-instance" "" "${lp_created/An error*/}"
+  case "$lp_created" in
+    *"An error"*|"") fail "least privilege ($alias): create-instance: $lp_created" ;;
+    *-*-*-*-*) pass "least privilege ($alias): create-instance" ;;
+    *) fail "least privilege ($alias): create-instance: '$lp_created' is not an instance ID" ;;
+  esac
   [ -n "$in" ] || in=$lp_created
   local hours q rp sp user flow
   hours=$(as_session "$k" "$s" "$t" connect create-hours-of-operation --instance-id "$in" --name "Office $alias" --time-zone Europe/Paris \
