@@ -83,6 +83,9 @@ func NewCredentialStore(st store.Store, box *secretbox.Box, now func() time.Time
 // InvalidClientTokenId; an expired session is returned with its
 // expiration, which the verifier answers with ExpiredToken.
 func (cs *CredentialStore) LookupCredentials(ctx context.Context, accessKeyID string) (sigv4.Credentials, error) {
+	if err := cs.cache.sync(ctx); err != nil {
+		return sigv4.Credentials{}, err
+	}
 	now := cs.now()
 	if c, ok := cs.cache.get(accessKeyID, now); ok {
 		return c, nil
@@ -189,8 +192,10 @@ func (cs *CredentialStore) lookupSession(ctx context.Context, id string) (sigv4.
 // for no longer exists under the unique ID the session recorded: it was
 // deleted, perhaps recreated with the same name. Such a session stands for
 // nobody, as in AWS, where sessions follow the unique ID (AROA.../AIDA...)
-// and not the name. Federated-user sessions record no unique ID of the
-// user that obtained them and are not checked.
+// and not the name. A federated-user session (GetFederationToken) records
+// the user that obtained it by ARN; it stands for nobody once no user has
+// that ARN or the user holding it was created after the session, which
+// only a deleted-and-recreated user can be.
 func sourceReplaced(tx store.ReadTx, s *store.Session) (bool, error) {
 	var id string
 	var err error
@@ -203,7 +208,7 @@ func sourceReplaced(tx store.ReadTx, s *store.Session) (bool, error) {
 		if err == nil {
 			return id != want, nil
 		}
-	case store.SessionUser:
+	case store.SessionUser, store.SessionConsole:
 		if strings.HasSuffix(s.SourceARN, ":root") {
 			return false, nil
 		}
@@ -211,6 +216,15 @@ func sourceReplaced(tx store.ReadTx, s *store.Session) (bool, error) {
 		u, err = tx.GetUser(s.AccountID, lastSegment(s.SourceARN))
 		if err == nil {
 			return u.ID != s.PrincipalID, nil
+		}
+	case store.SessionFederatedUser:
+		if strings.HasSuffix(s.SourceARN, ":root") {
+			return false, nil
+		}
+		var u store.User
+		u, err = tx.GetUser(s.AccountID, lastSegment(s.SourceARN))
+		if err == nil {
+			return u.ARN != s.SourceARN || u.Created.After(s.Created), nil
 		}
 	default:
 		return false, nil
@@ -238,6 +252,17 @@ func SessionCaller(s *store.Session) (*Caller, error) {
 		c.ARN = s.PrincipalARN
 		c.UserName = lastSegment(s.SourceARN)
 		c.SessionName = s.SessionName
+	case store.SessionConsole:
+		// A console sign-in acts as the user (or root) itself; Session
+		// stays set, so that its MFA and issue time reach the request
+		// context and it cannot call GetSessionToken.
+		c.Kind = UserCaller
+		c.ARN = s.SourceARN
+		if strings.HasSuffix(s.SourceARN, ":root") {
+			c.Kind = RootCaller
+		} else {
+			c.UserName = lastSegment(s.SourceARN)
+		}
 	case store.SessionUser:
 		c.Kind = SessionTokenCaller
 		c.ARN = s.SourceARN

@@ -23,6 +23,8 @@ func TestLookupCredentials(t *testing.T) {
 		PrincipalID: acct + ":fed", SourceARN: userARN("alice"), SessionName: "fed"}, "fed-secret", "fed-token")
 	f.addSession(t, store.Session{ID: "ASIAUSER", Kind: store.SessionUser, PrincipalARN: userARN("alice"), PrincipalID: f.userID(t, "alice"),
 		SourceARN: userARN("alice")}, "user-secret", "user-token")
+	f.addSession(t, store.Session{ID: "ASIACONSOLE", Kind: store.SessionConsole, PrincipalARN: userARN("alice"), PrincipalID: f.userID(t, "alice"),
+		SourceARN: userARN("alice")}, "console-secret", "console-token")
 	// A session whose token hash does not match its sealed token.
 	bad := store.Session{ID: "ASIABAD", AccountID: acct, Kind: store.SessionUser, PrincipalARN: userARN("alice"), SourceARN: userARN("alice"),
 		SecretCiphertext: SealSessionSecret(f.box, "ASIABAD", "s", "t"), TokenHash: TokenHashOf("other"), Expiration: exp}
@@ -48,6 +50,8 @@ func TestLookupCredentials(t *testing.T) {
 		{id: "ASIAFED", secret: "fed-secret", token: "fed-token", expires: exp, kind: FederatedUserCaller,
 			arn: "arn:aws:sts::" + acct + ":federated-user/fed", userName: "alice"},
 		{id: "ASIAUSER", secret: "user-secret", token: "user-token", expires: exp, kind: SessionTokenCaller, arn: userARN("alice"), userName: "alice"},
+		// A console sign-in acts as the user itself, with its session.
+		{id: "ASIACONSOLE", secret: "console-secret", token: "console-token", expires: exp, kind: UserCaller, arn: userARN("alice"), userName: "alice"},
 		{id: "ASIABAD", internalFail: true},
 	}
 	for _, tc := range tests {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/connect-iam/connect-iam/catalog"
 	"github.com/connect-iam/connect-iam/eval"
+	"github.com/connect-iam/connect-iam/internal/secretbox"
 	"github.com/connect-iam/connect-iam/store"
 )
 
@@ -42,6 +43,20 @@ type Options struct {
 	// store is a Generationer (see Watch), and dropped as soon as its
 	// generation changes; otherwise every request reads the store.
 	MaxCacheAge time.Duration
+	// EncodedDenials are the service prefixes ("ec2", "connect") whose
+	// access-denied messages end with an encoded authorization message
+	// sealed with Box (see EncodeAuthorizationMessage); none when empty or
+	// Box is nil.
+	EncodedDenials map[string]bool
+	// Box seals encoded authorization messages.
+	Box *secretbox.Box
+	// Organizations, if set, reads the AWS Organizations data of an
+	// account: the service control policies of the caller's account and
+	// the resource control policies of the resource's account are then
+	// enforced on every request, and aws:PrincipalOrgID,
+	// aws:PrincipalOrgPaths, aws:ResourceOrgID and aws:ResourceOrgPaths
+	// are set. It is cached like the caller's policies.
+	Organizations OrgResolver
 	// Enforcement chooses, per caller, whether a denial fails the call
 	// (the default), or lets it proceed and is only recorded (log, off).
 	// Requests with Request.AlwaysEnforce are always enforced.
@@ -57,6 +72,7 @@ type Engine struct {
 	opts     Options
 	cache    *policyCache
 	resolved *resolutionCache[resolution]
+	orgs     *resolutionCache[*orgEntry]
 	allowAll *eval.Policy
 
 	usageMu  sync.Mutex
@@ -79,6 +95,7 @@ func New(st store.Store, opts Options) *Engine {
 		opts:     opts,
 		cache:    newPolicyCache(opts.CacheSize, copts...),
 		resolved: newResolutionCache[resolution](st, opts.MaxCacheAge, opts.CacheSize),
+		orgs:     newResolutionCache[*orgEntry](st, opts.MaxCacheAge, opts.CacheSize),
 		lastUse:  make(map[string]time.Time),
 		keyUseIv: opts.KeyUseInterval,
 	}
@@ -131,8 +148,12 @@ func (e *Engine) Authorize(ctx context.Context, req *Request) error {
 		Action:          req.Action,
 		Resource:        req.Resource,
 		ResourceAccount: resourceAccount(req),
-		Context:         e.requestContext(req, &principal, now, memo),
 	}
+	ok, err := e.applyOrganizations(ctx, req, set, er)
+	if err != nil {
+		return err
+	}
+	er.Context = e.requestContext(req, &principal, now, memo, ok)
 	if er.Resource == "" {
 		er.Resource = "*"
 	}
@@ -229,7 +250,11 @@ func (e *Engine) deny(ctx context.Context, req *Request, mode Enforcement, d eva
 	}
 	x := set.Explain(er)
 	e.finish(ctx, req, mode, x.Decision, x.Message, x)
-	return soft(mode, &AccessDeniedError{Decision: x.Decision, Message: x.Message, Explanation: x})
+	msg := x.Message
+	if e.opts.Box != nil && e.opts.EncodedDenials[serviceOf(req.Action)] {
+		msg += ". Encoded authorization failure message: " + EncodeAuthorizationMessage(e.opts.Box, x)
+	}
+	return soft(mode, &AccessDeniedError{Decision: x.Decision, Message: msg, Explanation: x})
 }
 
 // finish observes and records a decision.
@@ -260,7 +285,7 @@ func resultLabel(d eval.Decision) string {
 
 // context builds the request context: the service's keys, the global
 // keys IAM adds to every request, and the principal's keys.
-func (e *Engine) context(req *Request, p *eval.Principal, now time.Time) *eval.Context {
+func (e *Engine) context(req *Request, p *eval.Principal, now time.Time, ok orgKeys) *eval.Context {
 	c := eval.NewContext()
 	for k, vs := range req.ConditionKeys() {
 		c.Set(k, vs...)
@@ -298,6 +323,7 @@ func (e *Engine) context(req *Request, p *eval.Principal, now time.Time) *eval.C
 			c.SetDefault("aws:SourceIdentity", s.SourceIdentity)
 		}
 	}
+	ok.set(c)
 	p.AddToContext(c)
 	return c
 }
@@ -399,6 +425,9 @@ type contextMemo struct {
 // from the resolution cache when the store has not changed.
 func (e *Engine) resolve(ctx context.Context, c *Caller) (*eval.PolicySet, eval.Principal, *contextMemo, error) {
 	key := strconv.Itoa(int(c.Kind)) + "|" + c.ARN + "|" + c.AccessKeyID
+	if err := e.resolved.sync(ctx); err != nil {
+		return nil, eval.Principal{}, nil, err
+	}
 	now := time.Now()
 	if r, ok := e.resolved.get(key, now); ok {
 		set := r.set
@@ -417,9 +446,9 @@ func (e *Engine) resolve(ctx context.Context, c *Caller) (*eval.PolicySet, eval.
 // requestContext returns the request context, reusing the caller's last
 // one when the request adds no keys of its own and every global key has
 // the same value.
-func (e *Engine) requestContext(req *Request, p *eval.Principal, now time.Time, memo *contextMemo) *eval.Context {
+func (e *Engine) requestContext(req *Request, p *eval.Principal, now time.Time, memo *contextMemo, ok orgKeys) *eval.Context {
 	if memo == nil || len(req.Context) > 0 || len(req.ResourceTags) > 0 {
-		return e.context(req, p, now)
+		return e.context(req, p, now, ok)
 	}
 	var key strings.Builder
 	key.WriteString(strconv.FormatInt(now.Unix(), 10))
@@ -427,6 +456,7 @@ func (e *Engine) requestContext(req *Request, p *eval.Principal, now time.Time, 
 	key.WriteString(req.Region)
 	key.WriteByte('|')
 	key.WriteString(resourceAccount(req))
+	key.WriteString(ok.memoKey())
 	if h := req.HTTP; h != nil {
 		key.WriteByte('|')
 		key.WriteString(remoteHost(h.RemoteAddr)) // the port does not matter
@@ -444,7 +474,7 @@ func (e *Engine) requestContext(req *Request, p *eval.Principal, now time.Time, 
 		return c
 	}
 	memo.mu.Unlock()
-	c := e.context(req, p, now)
+	c := e.context(req, p, now, ok)
 	memo.mu.Lock()
 	memo.key, memo.ctx = k, c
 	memo.mu.Unlock()

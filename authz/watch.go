@@ -39,14 +39,46 @@ var _ Generationer = (*WatchedStore)(nil)
 // store that changes users, groups, roles, policies, tags, access keys or
 // sessions invalidates them when it commits. Every writer of the process
 // must use the returned store; writes by other processes are seen after
-// at most Options.MaxCacheAge. Audit events, resources of other services
-// and access-key last-use records do not invalidate anything.
+// at most Options.MaxCacheAge, unless st keeps a generation of its own
+// that they advance (a Generationer and Syncer such as store/postgres):
+// then they are seen by the next request. Writes of AWS Organizations'
+// resources invalidate them too; audit events, resources of other services
+// and access-key last-use records do not.
 func Watch(st store.Store) *WatchedStore {
 	return &WatchedStore{Store: st}
 }
 
-// Generation implements Generationer.
-func (w *WatchedStore) Generation() uint64 { return w.gen.Load() }
+// Syncer is implemented by stores that other processes write too, such as
+// store/postgres: Sync reads the generation that is committed in the
+// database, so that a change committed anywhere before Sync was called
+// makes Generation differ from the value cached resolutions were tagged
+// with. The Engine and the credential store call it once per request,
+// before they consult their caches.
+type Syncer interface {
+	Sync(ctx context.Context) (uint64, error)
+}
+
+// Generation implements Generationer: the count of this process's writes,
+// plus the wrapped store's own generation when it keeps one (a database
+// that several processes share).
+func (w *WatchedStore) Generation() uint64 {
+	g := w.gen.Load()
+	if inner, ok := w.Store.(Generationer); ok {
+		g += inner.Generation()
+	}
+	return g
+}
+
+// Sync implements Syncer: it syncs the wrapped store when that is a
+// Syncer, and does nothing otherwise.
+func (w *WatchedStore) Sync(ctx context.Context) (uint64, error) {
+	if inner, ok := w.Store.(Syncer); ok {
+		if _, err := inner.Sync(ctx); err != nil {
+			return 0, err
+		}
+	}
+	return w.Generation(), nil
+}
 
 // Update runs fn like the wrapped store's Update, and advances the
 // generation after a transaction that changed authorization data, whether
@@ -136,6 +168,37 @@ func (t *watchedTx) DeleteExpiredSessions(at time.Time) (int, error) {
 	return n, t.mark(err)
 }
 
+// Resources of AWS Organizations (service "organizations": the
+// organization, its roots, OUs, accounts and policies) decide which
+// service and resource control policies apply, so writing them
+// invalidates too; resources of other services do not.
+
+// OrganizationsService is the store.Resource service of AWS Organizations'
+// records, whose writes invalidate the caches.
+const OrganizationsService = store.OrganizationsService
+
+func (t *watchedTx) CreateResource(r store.Resource) (store.Resource, error) {
+	out, err := t.Tx.CreateResource(r)
+	if store.AuthorizationService(r.Service) {
+		err = t.mark(err)
+	}
+	return out, err
+}
+func (t *watchedTx) UpdateResource(r store.Resource) (store.Resource, error) {
+	out, err := t.Tx.UpdateResource(r)
+	if store.AuthorizationService(r.Service) {
+		err = t.mark(err)
+	}
+	return out, err
+}
+func (t *watchedTx) DeleteResource(accountID, service, resourceType, id string) error {
+	err := t.Tx.DeleteResource(accountID, service, resourceType, id)
+	if store.AuthorizationService(service) {
+		err = t.mark(err)
+	}
+	return err
+}
+
 // Creating a user, group or role with the name of a deleted one must not
 // leave the deleted entity's cached resolution in place.
 
@@ -147,6 +210,7 @@ func (t *watchedTx) CreateRole(r store.Role) error   { return t.mark(t.Tx.Create
 // generation stays the same, for at most maxAge.
 type resolutionCache[V any] struct {
 	gen    Generationer // nil: caching is off
+	syncer Syncer       // nil: the generation is process-local
 	maxAge time.Duration
 	max    int
 	mu     sync.RWMutex
@@ -167,7 +231,8 @@ func newResolutionCache[V any](st store.Store, maxAge time.Duration, max int) *r
 	if max <= 0 {
 		max = DefaultCacheSize
 	}
-	return &resolutionCache[V]{gen: g, maxAge: maxAge, max: max, items: make(map[string]cached[V])}
+	sy, _ := st.(Syncer)
+	return &resolutionCache[V]{gen: g, syncer: sy, maxAge: maxAge, max: max, items: make(map[string]cached[V])}
 }
 
 // generation returns the generation to tag a value computed from now on
@@ -177,6 +242,17 @@ func (c *resolutionCache[V]) generation() uint64 {
 		return 0
 	}
 	return c.gen.Generation()
+}
+
+// sync brings the generation up to date with a store shared by other
+// processes; call it once per request before get. A failure is returned:
+// the caller must not fall back to what may be stale.
+func (c *resolutionCache[V]) sync(ctx context.Context) error {
+	if c.gen == nil || c.syncer == nil {
+		return nil
+	}
+	_, err := c.syncer.Sync(ctx)
+	return err
 }
 
 func (c *resolutionCache[V]) get(key string, now time.Time) (V, bool) {

@@ -156,7 +156,9 @@ func loadWorld(t testing.TB) *fixture {
 		for _, u := range w.Users {
 			ref := store.EntityRef{Kind: store.KindUser, Name: u.Name}
 			if err := tx.CreateUser(store.User{AccountID: a, ID: store.NewID("AIDA", 21), Path: u.Path, Name: u.Name, ARN: arn("user", u),
-				PermissionsBoundaryARN: u.Boundary}); err != nil {
+				// Before the sessions of the fixture (addSession): a user
+				// created after a federated session would be a replacement.
+				PermissionsBoundaryARN: u.Boundary, Created: fixtureEpoch.Add(-time.Hour)}); err != nil {
 				return err
 			}
 			for _, g := range u.Groups {
@@ -210,6 +212,9 @@ func (f *fixture) addKey(t testing.TB, user, id, secret string, status store.Acc
 	}
 }
 
+// fixtureEpoch is when the fixture's sessions were issued.
+var fixtureEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // addSession stores s with the given secret and token.
 func (f *fixture) addSession(t testing.TB, s store.Session, secret, token string) {
 	t.Helper()
@@ -217,7 +222,7 @@ func (f *fixture) addSession(t testing.TB, s store.Session, secret, token string
 	s.SecretCiphertext = SealSessionSecret(f.box, s.ID, secret, token)
 	s.TokenHash = TokenHashOf(token)
 	if s.Created.IsZero() {
-		s.Created = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		s.Created = fixtureEpoch
 	}
 	if s.Expiration.IsZero() {
 		s.Expiration = s.Created.Add(time.Hour)

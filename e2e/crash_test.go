@@ -34,11 +34,11 @@ type process struct {
 	url string
 }
 
-// startProcess runs "connect-iam serve" on a free loopback port over dir
-// and waits until it serves.
-func startProcess(t *testing.T, bin, dir string) *process {
+// startProcess runs "connect-iam serve" on a free loopback port over dir,
+// with extra flags, and waits until it serves.
+func startProcess(t *testing.T, bin, dir string, extra ...string) *process {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir, "--log-level", "warn")
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir, "--log-level", "warn"}, extra...)...)
 	cmd.Env = append(os.Environ(), "CONNECT_IAM_ACCOUNT_ID="+account,
 		"CONNECT_IAM_BOOTSTRAP_ACCESS_KEY_ID="+adminKey, "CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY="+adminSecret)
 	stderr, err := cmd.StderrPipe()

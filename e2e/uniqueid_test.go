@@ -2,6 +2,8 @@ package e2e_test
 
 import (
 	"context"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -72,6 +74,42 @@ func TestSessionsFollowUniqueID(t *testing.T) {
 	if _, err := srv.sts(userSession).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
 		t.Fatalf("the user session before the user is deleted: %v", err)
 	}
+	fed, err := srv.sts(userOpts).GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("contractor"), Policy: aws.String(allowAll)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fedSession := clientOptions{key: aws.ToString(fed.Credentials.AccessKeyId), secret: aws.ToString(fed.Credentials.SecretAccessKey),
+		token: aws.ToString(fed.Credentials.SessionToken)}
+	if _, err := srv.sts(fedSession).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+		t.Fatalf("the federation token before the user is deleted: %v", err)
+	}
+
+	// A role that trusts user/trusted and role/ephemeral by ARN: IAM binds
+	// both to their unique IDs when the policy is saved.
+	gateTrust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::` + account + `:user/trusted",` +
+		`"arn:aws:iam::` + account + `:role/ephemeral"]},"Action":"sts:AssumeRole"}]}`
+	if _, err := admin.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("gate"), AssumeRolePolicyDocument: aws.String(gateTrust)}); err != nil {
+		t.Fatal(err)
+	}
+	gateARN := "arn:aws:iam::" + account + ":role/gate"
+	if _, err := srv.sts(userOpts).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(gateARN), RoleSessionName: aws.String("before")}); err != nil {
+		t.Fatalf("trusted assumes gate before it is recreated: %v", err)
+	}
+	if _, err := srv.sts(roleSession).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(gateARN), RoleSessionName: aws.String("before")}); err != nil {
+		t.Fatalf("an ephemeral session assumes gate before the role is recreated: %v", err)
+	}
+	oldUser, err := admin.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("trusted")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldRole, err := admin.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("ephemeral")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A trust policy naming a user that does not exist is refused, as IAM does.
+	_, err = admin.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("gate"),
+		PolicyDocument: aws.String(strings.ReplaceAll(gateTrust, "user/trusted", "user/nobody"))})
+	wantAPIError(t, err, "MalformedPolicyDocument", `Invalid principal in policy: "AWS":"arn:aws:iam::`+account+`:user/nobody"`)
 
 	// Delete both principals and create new ones with the same names.
 	deleteRole()
@@ -93,7 +131,7 @@ func TestSessionsFollowUniqueID(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	for name, o := range map[string]clientOptions{"role session": roleSession, "GetSessionToken session": userSession} {
+	for name, o := range map[string]clientOptions{"role session": roleSession, "GetSessionToken session": userSession, "GetFederationToken session": fedSession} {
 		_, err := srv.sts(o).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		wantAPIError(t, err, "InvalidClientTokenId", "The security token included in the request is invalid")
 		_, err = srv.iam(o).ListUsers(ctx, &iam.ListUsersInput{})
@@ -102,8 +140,57 @@ func TestSessionsFollowUniqueID(t *testing.T) {
 		}
 	}
 	// A new session of the new role works.
-	if _, err := srv.sts(clientOptions{}).AssumeRole(ctx, &sts.AssumeRoleInput{
-		RoleArn: aws.String("arn:aws:iam::" + account + ":role/ephemeral"), RoleSessionName: aws.String("new")}); err != nil {
+	newRole, err := srv.sts(clientOptions{}).AssumeRole(ctx, &sts.AssumeRoleInput{
+		RoleArn: aws.String("arn:aws:iam::" + account + ":role/ephemeral"), RoleSessionName: aws.String("new")})
+	if err != nil {
 		t.Fatal(err)
+	}
+
+	// The trust policy still refers to the old principals, by unique ID:
+	// GetRole and ListRoles show the IDs, and the new principals of the
+	// same names are not trusted.
+	gate, err := admin.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("gate")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := url.QueryUnescape(aws.ToString(gate.Role.AssumeRolePolicyDocument))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.NewReplacer("\"arn:aws:iam::"+account+":user/trusted\"", "\""+aws.ToString(oldUser.User.UserId)+"\"",
+		"\"arn:aws:iam::"+account+":role/ephemeral\"", "\""+aws.ToString(oldRole.Role.RoleId)+"\"").Replace(gateTrust)
+	if doc != want {
+		t.Errorf("GetRole gate after its principals were recreated:\n got %s\nwant %s", doc, want)
+	}
+	roles, err := admin.ListRoles(ctx, &iam.ListRolesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range roles.Roles {
+		if aws.ToString(r.RoleName) == "gate" {
+			if got, _ := url.QueryUnescape(aws.ToString(r.AssumeRolePolicyDocument)); got != want {
+				t.Errorf("ListRoles gate: got %s, want %s", got, want)
+			}
+		}
+	}
+	key2, err := admin.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("trusted")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newUser := clientOptions{key: aws.ToString(key2.AccessKey.AccessKeyId), secret: aws.ToString(key2.AccessKey.SecretAccessKey)}
+	newRoleSession := clientOptions{key: aws.ToString(newRole.Credentials.AccessKeyId), secret: aws.ToString(newRole.Credentials.SecretAccessKey),
+		token: aws.ToString(newRole.Credentials.SessionToken)}
+	for name, o := range map[string]clientOptions{"the recreated user": newUser, "a session of the recreated role": newRoleSession} {
+		_, err := srv.sts(o).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(gateARN), RoleSessionName: aws.String("after")})
+		if code, _ := apiError(t, err); code != "AccessDenied" {
+			t.Errorf("%s assumes gate: error %q, want AccessDenied", name, code)
+		}
+	}
+	// Saving the trust policy again binds the ARNs to the new principals.
+	if _, err := admin.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String("gate"), PolicyDocument: aws.String(gateTrust)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.sts(newUser).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(gateARN), RoleSessionName: aws.String("rebound")}); err != nil {
+		t.Errorf("the recreated user after the trust policy is saved again: %v", err)
 	}
 }

@@ -2,7 +2,8 @@
 // awsQuery protocol, version 2010-05-08) over the connect-iam store: users,
 // groups and membership, roles and their trust policies, customer managed
 // policies with versions, inline policies, attached managed policies,
-// permissions boundaries, access keys, tags, service-linked roles,
+// permissions boundaries, access keys, tags, service-linked roles, OIDC
+// and SAML identity providers (oidc.go, saml.go),
 // GetAccountAuthorizationDetails and the policy simulator.
 //
 // Every operation is authorized with the [authz.Authorizer] given in [Deps]
@@ -36,7 +37,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"github.com/connect-iam/connect-iam/internal/text"
 	"net/http"
 	"net/url"
 	"strings"
@@ -45,7 +45,9 @@ import (
 
 	"github.com/connect-iam/connect-iam/authz"
 	"github.com/connect-iam/connect-iam/catalog"
+	"github.com/connect-iam/connect-iam/internal/apimodel"
 	"github.com/connect-iam/connect-iam/internal/secretbox"
+	"github.com/connect-iam/connect-iam/internal/text"
 	"github.com/connect-iam/connect-iam/server"
 	"github.com/connect-iam/connect-iam/server/awsquery"
 	"github.com/connect-iam/connect-iam/store"
@@ -73,6 +75,11 @@ type Deps struct {
 	// DeleteServiceLinkedRole fails its deletion task while there are any,
 	// naming them, as AWS does. Nil means no service reports any.
 	RoleInUse func(tx store.ReadTx, accountID, roleARN string) ([]string, error)
+	// Organization reports the AWS Organizations membership of an account
+	// (ok false when it belongs to none), for the centralized root access
+	// operations; nil means every account is standalone, and those
+	// operations answer OrganizationNotFoundException as AWS does.
+	Organization func(tx store.ReadTx, accountID string) (org Organization, ok bool, err error)
 }
 
 // handler is the state shared by every operation.
@@ -123,9 +130,11 @@ func Register(srv *server.Server, d Deps) {
 		d.Validate = newValidators(d.Catalog)
 	}
 	h := &handler{Deps: d}
+	m := apimodel.MustLoad("iam")
 	for name, fn := range operations {
+		mop := m.Operations[name]
 		srv.RegisterQuery("iam", name, server.QueryHandlerFunc(func(ctx context.Context, qc *server.QueryCall) (any, error) {
-			return h.serve(ctx, qc, fn)
+			return h.serve(ctx, qc, fn, m, mop)
 		}))
 	}
 }
@@ -158,11 +167,19 @@ func newValidators(cat *catalog.Catalog) func(validate.PolicyType, string) []val
 	}
 }
 
-// serve runs one operation and maps its error to IAM's.
-func (h *handler) serve(ctx context.Context, qc *server.QueryCall, fn op) (any, error) {
+// serve validates the input of one operation against AWS's model (mop,
+// nil for an operation the model does not have), runs it and maps its
+// error to IAM's.
+func (h *handler) serve(ctx context.Context, qc *server.QueryCall, fn op, m *apimodel.Model, mop *apimodel.Operation) (any, error) {
 	caller := authz.AuthCaller(qc.Auth)
 	if caller == nil {
 		return nil, awsquery.NewError(http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid.")
+	}
+	if mop != nil {
+		qc.Params.Validate(m, mop)
+		if err := qc.Params.Err(); err != nil {
+			return nil, err
+		}
 	}
 	c := &call{QueryCall: qc, caller: caller, acct: caller.AccountID, p: qc.Params}
 	out, err := fn(h, ctx, c)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/connect-iam/connect-iam/internal/trust"
 	"github.com/connect-iam/connect-iam/store"
 )
 
@@ -27,7 +28,7 @@ const (
 func (h *handler) createRole(ctx context.Context, c *call) (any, error) {
 	roleName := name(c, "RoleName", 64)
 	p := path(c, "Path", "/")
-	trust := document(c, "AssumeRolePolicyDocument")
+	trustPolicy := document(c, "AssumeRolePolicyDocument")
 	c.p.Length("Description", 0, 1000)
 	desc := c.p.String("Description")
 	c.p.Range("MaxSessionDuration", minSessionSeconds, maxSessionSeconds)
@@ -48,21 +49,28 @@ func (h *handler) createRole(ctx context.Context, c *call) (any, error) {
 		maxDur = minSessionSeconds
 	}
 	r := store.Role{AccountID: c.acct, ID: NewUniqueID("AROA"), Path: p, Name: roleName,
-		ARN: entityARN(c.acct, "role", p, roleName), AssumeRolePolicyDocument: trust, Description: desc,
+		ARN: entityARN(c.acct, "role", p, roleName), AssumeRolePolicyDocument: trustPolicy, Description: desc,
 		MaxSessionDuration: time.Duration(maxDur) * time.Second, PermissionsBoundaryARN: pb, Created: h.Now().UTC()}
 	if err := h.authCreate(ctx, c, "Role", r.ARN, kv, tags); err != nil {
 		return nil, err
 	}
 	// The size quota comes before parsing: a document over it is never
 	// parsed.
-	if err := checkTrustSize(trust); err != nil {
+	if err := checkTrustSize(trustPolicy); err != nil {
 		return nil, err
 	}
-	if err := h.checkPolicy(trustDoc, trust); err != nil {
+	if err := h.checkPolicy(trustDoc, trustPolicy); err != nil {
 		return nil, err
 	}
 	err := h.createEntity(ctx, c, store.EntityRef{Kind: store.KindRole, Name: roleName}, pb, tags, func(tx store.Tx) error {
-		return tx.CreateRole(r)
+		b, err := bindTrust(tx, trustPolicy)
+		if err != nil {
+			return err
+		}
+		if err := tx.CreateRole(r); err != nil {
+			return err
+		}
+		return trust.Save(tx, r, b)
 	})
 	if err != nil {
 		return nil, err
@@ -84,8 +92,11 @@ func (h *handler) getRole(ctx context.Context, c *call) (any, error) {
 	var r store.Role
 	err = h.Store.View(ctx, func(tx store.ReadTx) error {
 		var err error
-		r, err = tx.GetRole(c.acct, e.name)
-		return notFound(err, store.KindRole, roleName)
+		if r, err = tx.GetRole(c.acct, e.name); err != nil {
+			return notFound(err, store.KindRole, roleName)
+		}
+		r.AssumeRolePolicyDocument, err = trust.Effective(tx, r)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -108,8 +119,10 @@ func (h *handler) listRoles(ctx context.Context, c *call) (any, error) {
 	var next string
 	err := h.Store.View(ctx, func(tx store.ReadTx) error {
 		var err error
-		roles, next, err = tx.ListRoles(c.acct, prefix, opt)
-		return err
+		if roles, next, err = tx.ListRoles(c.acct, prefix, opt); err != nil {
+			return err
+		}
+		return effectiveTrust(tx, roles)
 	})
 	if err != nil {
 		return nil, err
@@ -192,7 +205,7 @@ func (h *handler) updateRoleDescription(ctx context.Context, c *call) (any, erro
 
 func (h *handler) updateAssumeRolePolicy(ctx context.Context, c *call) (any, error) {
 	roleName := name(c, "RoleName", 64)
-	trust := document(c, "PolicyDocument")
+	trustPolicy := document(c, "PolicyDocument")
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}
@@ -205,10 +218,10 @@ func (h *handler) updateAssumeRolePolicy(ctx context.Context, c *call) (any, err
 	}
 	// The size quota comes before parsing: a document over it is never
 	// parsed.
-	if err := checkTrustSize(trust); err != nil {
+	if err := checkTrustSize(trustPolicy); err != nil {
 		return nil, err
 	}
-	if err := h.checkPolicy(trustDoc, trust); err != nil {
+	if err := h.checkPolicy(trustDoc, trustPolicy); err != nil {
 		return nil, err
 	}
 	return nil, h.Store.Update(ctx, func(tx store.Tx) error {
@@ -216,8 +229,15 @@ func (h *handler) updateAssumeRolePolicy(ctx context.Context, c *call) (any, err
 		if err != nil {
 			return notFound(err, store.KindRole, roleName)
 		}
-		r.AssumeRolePolicyDocument = trust
-		return tx.UpdateRole(r)
+		b, err := bindTrust(tx, trustPolicy)
+		if err != nil {
+			return err
+		}
+		r.AssumeRolePolicyDocument = trustPolicy
+		if err := tx.UpdateRole(r); err != nil {
+			return err
+		}
+		return trust.Save(tx, r, b)
 	})
 }
 
@@ -234,13 +254,41 @@ func (h *handler) deleteRole(ctx context.Context, c *call) (any, error) {
 		return nil, protectedRole(e.name)
 	}
 	return nil, h.Store.Update(ctx, func(tx store.Tx) error {
-		err := tx.DeleteRole(c.acct, roleName)
+		r, err := tx.GetRole(c.acct, roleName)
+		if err != nil {
+			return notFound(err, store.KindRole, roleName)
+		}
+		err = tx.DeleteRole(c.acct, roleName)
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			return deleteConflict("Cannot delete entity, must detach all policies first.")
 		case err != nil:
 			return notFound(err, store.KindRole, roleName)
 		}
-		return nil
+		return trust.Delete(tx, r)
 	})
+}
+
+// bindTrust binds the user and role principals of a trust policy to their
+// unique IDs (package trust), with IAM's error for one that does not exist.
+func bindTrust(tx store.ReadTx, doc string) (trust.Binding, error) {
+	b, err := trust.Bind(tx, doc)
+	var ip *trust.InvalidPrincipalError
+	if errors.As(err, &ip) {
+		return nil, malformedPolicy(ip.Error())
+	}
+	return b, err
+}
+
+// effectiveTrust replaces the trust policies of roles with what IAM shows:
+// principals deleted since the policy was saved appear as their unique IDs.
+func effectiveTrust(tx store.ReadTx, roles []store.Role) error {
+	for i := range roles {
+		doc, err := trust.Effective(tx, roles[i])
+		if err != nil {
+			return err
+		}
+		roles[i].AssumeRolePolicyDocument = doc
+	}
+	return nil
 }

@@ -20,6 +20,8 @@ func init() {
 // IAM reports in MatchedStatements.
 type simPolicy struct {
 	id, sourceType, doc string
+	// owner is the name of the user, group or role of an inline policy.
+	owner string
 }
 
 // simInput is what both simulate operations read.
@@ -168,7 +170,7 @@ func (h *handler) principalPolicies(tx store.ReadTx, acct string, kind store.Ent
 			return nil, nil, err
 		}
 		for _, p := range inline {
-			identity = append(identity, simPolicy{id: p.Name, sourceType: string(o.Kind), doc: p.Document})
+			identity = append(identity, simPolicy{id: p.Name, sourceType: string(o.Kind), doc: p.Document, owner: o.Name})
 		}
 		arns, _, err := tx.ListAttachedPolicies(acct, o, store.ListOptions{MaxItems: store.MaxMaxItems})
 		if err != nil {

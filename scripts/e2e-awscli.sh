@@ -104,6 +104,63 @@ expect "sts get-caller-identity (role session)" "arn:aws:sts::$account:assumed-r
 expect_error "unknown access key" InvalidClientTokenId "The security token included in the request is invalid." \
   "$(AWS_ACCESS_KEY_ID=AKIAUNKNOWNKEYEXAMPL AWS_SECRET_ACCESS_KEY=x awscli sts get-caller-identity)"
 
+# Federation with the built-in test identity provider (docs/federation.md):
+# a GitHub-Actions-style role trusting the test OIDC issuer, a role trusting
+# a SAML provider made from the test IdP's metadata, and the CLI's unsigned
+# assume-role-with-web-identity / assume-role-with-saml calls.
+# expect_code NAME CODE GOT: the CLI's error line names CODE.
+expect_code() { case "$3" in "An error occurred ($2)"*) pass "$1" ;; *) fail "$1: got '$3', want error $2" ;; esac; }
+mint() { "$tmp/connect-iam" token "$@" --data "$tmp/data" --endpoint "$endpoint"; }
+# tamper B64 OLD NEW [jwt]: replace OLD with NEW in a signed token's payload
+# (jwt) or a base64 SAMLResponse, keeping the signature.
+tamper() {
+  python3 - "$@" <<'PY'
+import base64, sys
+tok, old, new = sys.argv[1], sys.argv[2], sys.argv[3]
+if len(sys.argv) > 4:
+    h, p, s = tok.split(".")
+    raw = base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)).decode().replace(old, new)
+    print(h + "." + base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=") + "." + s)
+else:
+    print(base64.b64encode(base64.b64decode(tok).decode().replace(old, new).encode()).decode())
+PY
+}
+# (Older CLIs require --thumbprint-list; the loopback issuer has no TLS
+# certificate to pin.)
+issuer_hp="127.0.0.1:$port/_connect-iam/oidc"
+oidc_arn=$(awscli iam create-open-id-connect-provider --url "http://$issuer_hp" --client-id-list sts.amazonaws.com \
+  --thumbprint-list 0000000000000000000000000000000000000000 --query OpenIDConnectProviderArn)
+expect "iam create-open-id-connect-provider (test issuer)" "arn:aws:iam::$account:oidc-provider/$issuer_hp" "$oidc_arn"
+awscli iam create-role --role-name gha-deploy --assume-role-policy-document "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",
+  \"Principal\":{\"Federated\":\"$oidc_arn\"},\"Action\":\"sts:AssumeRoleWithWebIdentity\",\"Condition\":{
+  \"StringEquals\":{\"$issuer_hp:aud\":\"sts.amazonaws.com\"},\"StringLike\":{\"$issuer_hp:sub\":\"repo:octo-org/octo-repo:*\"}}}]}" >/dev/null
+web() { awscli sts assume-role-with-web-identity --role-arn "arn:aws:iam::$account:role/gha-deploy" --role-session-name gha \
+  --web-identity-token "$1" --query AssumedRoleUser.Arn; }
+good_sub=repo:octo-org/octo-repo:ref:refs/heads/main
+expect "sts assume-role-with-web-identity (the trusted repository's sub)" "arn:aws:sts::$account:assumed-role/gha-deploy/gha" \
+  "$(web "$(mint oidc --sub "$good_sub" --aud sts.amazonaws.com)")"
+expect_error "sts assume-role-with-web-identity (another repository, denied)" AccessDenied "Not authorized to perform sts:AssumeRoleWithWebIdentity" \
+  "$(web "$(mint oidc --sub repo:octo-org/other-repo:ref:refs/heads/main --aud sts.amazonaws.com)")"
+expect_code "sts assume-role-with-web-identity (tampered token)" InvalidIdentityToken \
+  "$(web "$(tamper "$(mint oidc --sub repo:octo-org/other-repo:x --aud sts.amazonaws.com)" other-repo octo-repo jwt)")"
+expect_code "sts assume-role-with-web-identity (expired token)" ExpiredTokenException \
+  "$(web "$(mint oidc --sub "$good_sub" --aud sts.amazonaws.com --expires-in -5m)")"
+saml_arn=$(awscli iam create-saml-provider --name testidp --saml-metadata-document "$(mint saml-metadata)" --query SAMLProviderArn)
+expect "iam create-saml-provider (test IdP metadata)" "arn:aws:iam::$account:saml-provider/testidp" "$saml_arn"
+awscli iam create-role --role-name saml-admin --assume-role-policy-document "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",
+  \"Principal\":{\"Federated\":\"$saml_arn\"},\"Action\":\"sts:AssumeRoleWithSAML\",\"Condition\":{
+  \"StringEquals\":{\"SAML:aud\":\"https://signin.aws.amazon.com/saml\"},\"StringLike\":{\"saml:sub\":\"alice@*\"}}}]}" >/dev/null
+saml_role="arn:aws:iam::$account:role/saml-admin"
+saml() { awscli sts assume-role-with-saml --role-arn "$saml_role" --principal-arn "$saml_arn" --saml-assertion "$1" --query AssumedRoleUser.Arn; }
+expect "sts assume-role-with-saml (alice)" "arn:aws:sts::$account:assumed-role/saml-admin/console" \
+  "$(saml "$(mint saml --role "$saml_role,$saml_arn" --sub alice@example.com --session-name console)")"
+expect_error "sts assume-role-with-saml (mallory, denied)" AccessDenied "Not authorized to perform sts:AssumeRoleWithSAML" \
+  "$(saml "$(mint saml --role "$saml_role,$saml_arn" --sub mallory@example.com --session-name console)")"
+expect_code "sts assume-role-with-saml (tampered assertion)" InvalidIdentityToken \
+  "$(saml "$(tamper "$(mint saml --role "$saml_role,$saml_arn" --sub mallory@example.com --session-name console)" mallory@ alice@)")"
+expect_code "sts assume-role-with-saml (expired assertion)" ExpiredTokenException \
+  "$(saml "$(mint saml --role "$saml_role,$saml_arn" --sub alice@example.com --expires-in -5m)")"
+
 # Access Analyzer policy validation.
 expect "accessanalyzer validate-policy (clean)" "" \
   "$(awscli accessanalyzer validate-policy --policy-type IDENTITY_POLICY --policy-document "$policy" --query 'findings[?findingType==`ERROR`].issueCode')"

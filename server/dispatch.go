@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connect-iam/connect-iam/server/awsjson"
 	"github.com/connect-iam/connect-iam/server/awsquery"
 	"github.com/connect-iam/connect-iam/server/restjson"
 	"github.com/connect-iam/connect-iam/server/sigv4"
@@ -26,6 +27,7 @@ type protocol uint8
 const (
 	protoQuery protocol = iota + 1
 	protoREST
+	protoJSON
 )
 
 // call is the per-request state the middleware logs and measures.
@@ -44,7 +46,8 @@ type call struct {
 	params   *awsquery.Request
 	labels   map[string]string
 	body     []byte
-	scoped   bool // the credential scope named the service
+	scoped   bool   // the credential scope named the service
+	jsonVer  string // the awsJson protocol version of the request
 }
 
 // statusWriter records the status written.
@@ -109,6 +112,12 @@ func scopeService(r *http.Request) string {
 	return parts[3]
 }
 
+// hasCredentials reports whether a request carries SigV4 credentials, in
+// its Authorization header or its query string.
+func hasCredentials(r *http.Request) bool {
+	return r.Header.Get("Authorization") != "" || r.URL.Query().Has("X-Amz-Credential")
+}
+
 // looksQuery reports whether the request has the shape of an awsQuery
 // call: a form-encoded POST, or a GET with an Action parameter.
 func looksQuery(r *http.Request) bool {
@@ -135,6 +144,19 @@ func (s *Server) classify(r *http.Request, c *call) {
 	if _, ok := s.rest[scope]; ok {
 		c.proto, c.service, c.scoped = protoREST, scope, true
 		return
+	}
+	if _, ok := s.json[scope]; ok {
+		c.proto, c.service, c.scoped = protoJSON, scope, true
+		return
+	}
+	if awsjson.Looks(r) {
+		prefix := awsjson.Target(r)
+		for name, js := range s.json {
+			if js.prefix == prefix {
+				c.proto, c.service = protoJSON, name
+				return
+			}
+		}
 	}
 	if looksQuery(r) {
 		c.proto, c.querySvc, c.service = protoQuery, awsquery.IAM, awsquery.IAM.Name
@@ -175,9 +197,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.writeError(sw, c, err)
 		return
 	}
-	if c.proto == protoQuery {
+	switch c.proto {
+	case protoQuery:
 		s.serveQuery(sw, r, c, body)
-	} else {
+	case protoJSON:
+		s.serveJSON(sw, r, c, body)
+	default:
 		s.serveREST(sw, r, c, body)
 	}
 }
@@ -255,15 +280,21 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, c *call, bod
 		c.querySvc, c.service = awsquery.STS, awsquery.STS.Name
 	}
 	var h QueryHandler
+	unsigned := false
 	if perr == nil {
 		s.mu.RLock()
 		h = s.query[c.service][params.Action]
+		unsigned = s.unsigned[c.service+":"+params.Action]
 		s.mu.RUnlock()
 		if h != nil {
 			c.operation = params.Action
 		}
 	}
-	auth, err := s.authenticate(r, c, body)
+	var auth *sigv4.Result
+	var err error
+	if !unsigned || hasCredentials(r) {
+		auth, err = s.authenticate(r, c, body)
+	}
 	if perr == nil {
 		c.params = params
 	}
@@ -327,12 +358,56 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, c *call, body
 	}
 }
 
+func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, c *call, body []byte) {
+	req, perr := awsjson.Parse(r, body)
+	var h JSONHandler
+	s.mu.RLock()
+	js := s.json[c.service]
+	s.mu.RUnlock()
+	if perr == nil {
+		c.jsonVer = req.Version
+		if req.TargetPrefix == js.prefix {
+			h = js.ops[req.Operation]
+		}
+		if h != nil {
+			c.operation = req.Operation
+		}
+	}
+	auth, err := s.authenticate(r, c, body)
+	switch {
+	case err != nil:
+	case perr != nil:
+		err = perr
+	case h == nil:
+		err = &awsjson.Error{Code: "UnknownOperationException", Status: http.StatusBadRequest,
+			Message: fmt.Sprintf("connect-iam does not serve the operation %s of %s; the X-Amz-Target prefix of %s is %s.",
+				r.Header.Get("X-Amz-Target"), c.service, c.service, js.prefix)}
+	}
+	if err != nil {
+		s.writeError(w, c, err)
+		return
+	}
+	c.body = req.Body
+	out, err := h.ServeJSON(s.beginAudit(r, c), &JSONCall{Service: c.service, Operation: req.Operation, Body: req.Body,
+		Auth: auth, RequestID: c.id, HTTPRequest: r})
+	if err != nil {
+		s.writeError(w, c, err)
+		return
+	}
+	if err := awsjson.WriteResponse(w, c.id, c.jsonVer, out); err != nil {
+		s.writeError(w, c, err)
+	}
+}
+
 // unservedMessage says that connect-iam does not serve the service a
 // request is for, and lists the services it serves.
 func (s *Server) unservedMessage(r *http.Request, c *call) string {
 	s.mu.RLock()
 	names := make([]string, 0, len(s.rest)+len(querySvcs))
 	for name := range s.rest {
+		names = append(names, name)
+	}
+	for name := range s.json {
 		names = append(names, name)
 	}
 	s.mu.RUnlock()
@@ -355,11 +430,12 @@ func (s *Server) writeError(w http.ResponseWriter, c *call, err error) {
 		se  *sigv4.Error
 		qe  *awsquery.Error
 		je  *restjson.Error
+		aj  *awsjson.Error
 		big *errTooLarge
 		inc *errIncomplete
 	)
 	isSigv4 := errors.As(err, &se)
-	if isSigv4 && se.Kind == sigv4.KindInternal || !isSigv4 && !errors.As(err, &qe) && !errors.As(err, &je) && !errors.As(err, &big) && !errors.As(err, &inc) {
+	if isSigv4 && se.Kind == sigv4.KindInternal || !isSigv4 && !errors.As(err, &qe) && !errors.As(err, &je) && !errors.As(err, &aj) && !errors.As(err, &big) && !errors.As(err, &inc) {
 		s.log.LogAttrs(context.Background(), slog.LevelError, "internal failure", slog.String("request_id", c.id),
 			slog.String("service", c.service), slog.String("operation", c.operation), slog.String("error", err.Error()))
 	}
@@ -377,6 +453,24 @@ func (s *Server) writeError(w http.ResponseWriter, c *call, err error) {
 		}
 		c.code, c.message = qe.Code, qe.Message
 		awsquery.WriteError(w, c.querySvc, c.id, qe)
+		return
+	}
+	if c.proto == protoJSON {
+		switch {
+		case isSigv4:
+			aj = &awsjson.Error{Code: se.JSONCode(), Message: se.Message, Status: se.JSONHTTPStatus()}
+		case aj != nil:
+		case je != nil:
+			aj = &awsjson.Error{Code: je.Code, Message: je.Message, Status: je.Status, Fields: je.Fields}
+		case big != nil:
+			aj = &awsjson.Error{Code: "RequestEntityTooLargeException", Message: big.Error(), Status: http.StatusRequestEntityTooLarge}
+		case inc != nil:
+			aj = &awsjson.Error{Code: codeIncompleteBody, Message: inc.Error(), Status: http.StatusBadRequest}
+		default:
+			aj = &awsjson.Error{Code: "InternalFailure", Message: msgInternal, Status: http.StatusInternalServerError}
+		}
+		c.code, c.message = aj.Code, aj.Message
+		awsjson.WriteError(w, c.id, c.jsonVer, aj)
 		return
 	}
 	switch {

@@ -1,7 +1,7 @@
 // Package server is the HTTP core of connect-iam's AWS-compatible service.
 // It accepts the requests AWS clients send to IAM and STS (the awsQuery
-// protocol) and to Amazon Connect and IAM Access Analyzer (restJson1) on
-// one listener, authenticates them with SigV4 through an [Authenticator],
+// protocol), to Amazon Connect and IAM Access Analyzer (restJson1) and to
+// AWS Organizations (awsJson1_1, see [Server.RegisterJSON]) on one listener, authenticates them with SigV4 through an [Authenticator],
 // and dispatches them to operation handlers that other packages register:
 //
 //	srv := server.New(server.Config{Authenticator: server.SigV4(verifier)})
@@ -13,7 +13,8 @@
 //
 // The protocol of a request is chosen by the signing name in its SigV4
 // credential scope (iam and sts are awsQuery; the services registered with
-// [Server.RegisterREST] are restJson1). A request without a usable scope is
+// [Server.RegisterREST] are restJson1, those registered with
+// [Server.RegisterJSON] awsJson). A request without a usable scope is
 // classified by its shape: a form-encoded POST or a GET with an Action
 // parameter is awsQuery (IAM, or STS for Version=2011-06-15), anything else
 // restJson1. Every failure is written in the error format of that protocol:
@@ -141,7 +142,7 @@ type AuditRecord struct {
 	// restJson1 calls or when the body could not be decoded.
 	QueryParams *awsquery.Request
 	// RESTLabels and RESTBody are the path labels and JSON body of a
-	// restJson1 call.
+	// restJson1 call; RESTBody is also the body of an awsJson call.
 	RESTLabels map[string]string
 	RESTBody   []byte
 	// Status is the HTTP status written; ErrorCode and ErrorMessage the
@@ -223,6 +224,38 @@ func (f RESTHandlerFunc) ServeREST(ctx context.Context, call *RESTCall) (any, er
 	return f(ctx, call)
 }
 
+// JSONCall is one authenticated awsJson call as a [JSONHandler] sees it.
+type JSONCall struct {
+	// Service is the signing name of the service, for example
+	// "organizations"; Operation the operation named by X-Amz-Target.
+	Service   string
+	Operation string
+	// Body is the request's JSON object ("{}" when the body was empty).
+	Body []byte
+	// Auth is the verified SigV4 request.
+	Auth *sigv4.Result
+	// RequestID is the ID returned to the client.
+	RequestID string
+	// HTTPRequest is the underlying request; its body has been consumed.
+	HTTPRequest *http.Request
+}
+
+// JSONHandler serves one awsJson operation. It returns the output
+// structure, encoded as JSON (nil for "{}"), or an error: an
+// awsjson.Error is written as is, any other error as a 500
+// InternalFailure and logged.
+type JSONHandler interface {
+	ServeJSON(ctx context.Context, call *JSONCall) (any, error)
+}
+
+// JSONHandlerFunc adapts a function to [JSONHandler].
+type JSONHandlerFunc func(ctx context.Context, call *JSONCall) (any, error)
+
+// ServeJSON calls f(ctx, call).
+func (f JSONHandlerFunc) ServeJSON(ctx context.Context, call *JSONCall) (any, error) {
+	return f(ctx, call)
+}
+
 // Server is the AWS-compatible HTTP server. Register handlers before
 // serving; a Server is safe for concurrent use once serving.
 type Server struct {
@@ -235,6 +268,17 @@ type Server struct {
 	mu    sync.RWMutex
 	query map[string]map[string]QueryHandler // service -> action
 	rest  map[string]*restjson.Router[RESTHandler]
+	json  map[string]*jsonService // awsJson services by signing name
+	// unsigned are the awsQuery operations ("service:Action") that serve
+	// requests without a signature (RegisterUnsignedQuery).
+	unsigned map[string]bool
+}
+
+// jsonService is an awsJson service: its X-Amz-Target prefix and its
+// operations.
+type jsonService struct {
+	prefix string
+	ops    map[string]JSONHandler
 }
 
 // querySvcs are the awsQuery services by signing name.
@@ -273,6 +317,7 @@ func New(cfg Config) *Server {
 		metrics: newMetrics(cfg.Registry),
 		query:   map[string]map[string]QueryHandler{},
 		rest:    map[string]*restjson.Router[RESTHandler]{},
+		json:    map[string]*jsonService{},
 	}
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -315,6 +360,21 @@ func (s *Server) RegisterQuery(service, action string, h QueryHandler) {
 	m[action] = h
 }
 
+// RegisterUnsignedQuery is RegisterQuery for an operation that AWS serves
+// without a signature, such as STS's AssumeRoleWithWebIdentity and
+// AssumeRoleWithSAML: a request that carries no credentials (no
+// Authorization header and no X-Amz-Credential query parameter) reaches h
+// with a nil QueryCall.Auth; a signed one is verified as any other.
+func (s *Server) RegisterUnsignedQuery(service, action string, h QueryHandler) {
+	s.RegisterQuery(service, action, h)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.unsigned == nil {
+		s.unsigned = map[string]bool{}
+	}
+	s.unsigned[service+":"+action] = true
+}
+
 // RegisterREST registers h for route of the restJson1 service named by its
 // signing name (for example "connect" or "access-analyzer"). It panics on a
 // programming error: a service name of an awsQuery service, a nil handler,
@@ -336,6 +396,35 @@ func (s *Server) RegisterREST(service string, route restjson.Route, h RESTHandle
 	if err := rt.Add(route, h); err != nil {
 		panic("server: RegisterREST: " + service + ": " + err.Error())
 	}
+}
+
+// RegisterJSON registers h for operation of the awsJson service named by
+// its signing name (for example "organizations") whose X-Amz-Target
+// prefix is targetPrefix ("AWSOrganizationsV20161128"). It panics on a
+// programming error: a name of an awsQuery or restJson1 service, an empty
+// operation or prefix, a nil handler, another prefix for the same service,
+// or an operation registered twice.
+func (s *Server) RegisterJSON(service, targetPrefix, operation string, h JSONHandler) {
+	if _, ok := querySvcs[service]; ok || service == "" || targetPrefix == "" || operation == "" || h == nil {
+		panic(fmt.Sprintf("server: RegisterJSON: bad registration %q %q %q", service, targetPrefix, operation))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.rest[service]; ok {
+		panic("server: RegisterJSON: " + service + " is a restJson1 service")
+	}
+	js := s.json[service]
+	if js == nil {
+		js = &jsonService{prefix: targetPrefix, ops: map[string]JSONHandler{}}
+		s.json[service] = js
+	}
+	if js.prefix != targetPrefix {
+		panic("server: RegisterJSON: " + service + " has the target prefix " + js.prefix + ", not " + targetPrefix)
+	}
+	if _, dup := js.ops[operation]; dup {
+		panic("server: RegisterJSON: " + service + ":" + operation + " is already registered")
+	}
+	js.ops[operation] = h
 }
 
 // ObserveDecision counts one authorization decision of service in the

@@ -86,6 +86,15 @@ func newTestServer(t *testing.T, cfg Config) (*Server, *bytes.Buffer) {
 			Arn string `xml:"Arn"`
 		}{"arn:aws:iam::123456789012:user/" + c.Auth.Credentials.Principal.(string)}, nil
 	}))
+	s.RegisterUnsignedQuery("sts", "AssumeRoleWithWebIdentity", QueryHandlerFunc(func(ctx context.Context, c *QueryCall) (any, error) {
+		caller := "anonymous"
+		if c.Auth != nil {
+			caller = c.Auth.Credentials.Principal.(string)
+		}
+		return struct {
+			Caller string `xml:"Caller"`
+		}{caller}, nil
+	}))
 	for _, route := range []restjson.Route{
 		{Operation: "DescribeUser", Method: "GET", Path: "/users/{InstanceId}/{UserId}"},
 		{Operation: "TagResource", Method: "POST", Path: "/tags/{resourceArn}"},
@@ -184,6 +193,12 @@ func TestDispatch(t *testing.T) {
 			403, "MissingAuthenticationToken", "Request is missing Authentication Token"},
 		{"sts unsigned", reqSpec{"POST", "/", form, "Action=GetCallerIdentity&Version=2011-06-15", nil, "", false},
 			403, "MissingAuthenticationToken", `xmlns="https://sts.amazonaws.com/doc/2011-06-15/"`},
+		{"sts unsigned operation, unsigned", reqSpec{"POST", "/", form, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15", nil, "", false},
+			200, "", `<Caller>anonymous</Caller>`},
+		{"sts unsigned operation, signed", reqSpec{"POST", "/", form, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15", &adminCreds, "sts", false},
+			200, "", `<Caller>admin</Caller>`},
+		{"sts unsigned operation, tampered signature", reqSpec{"POST", "/", form, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15", &adminCreds, "sts", true},
+			403, "SignatureDoesNotMatch", "The request signature we calculated does not match"},
 		{"iam unsigned GET", reqSpec{"GET", "/?Action=CreateUser&UserName=bob", "", "", nil, "", false},
 			403, "MissingAuthenticationToken", "Request is missing Authentication Token"},
 		{"iam tampered", reqSpec{"POST", "/", form, "Action=CreateUser&UserName=bob&Version=2010-05-08", &adminCreds, "iam", true},

@@ -154,6 +154,10 @@ const (
 	SessionAssumedRole   SessionKind = "assumed-role"   // AssumeRole
 	SessionFederatedUser SessionKind = "federated-user" // GetFederationToken
 	SessionUser          SessionKind = "session-user"   // GetSessionToken
+	// SessionConsole is a web console sign-in of an IAM user (or root):
+	// it acts as the user itself, as AWS's console sessions do, and so is
+	// not limited like GetSessionToken credentials.
+	SessionConsole SessionKind = "console"
 )
 
 // Session is a set of STS temporary credentials and what they stand for.

@@ -362,3 +362,15 @@ type Tx interface {
 	// sequence number. The log is append-only.
 	AppendEvent(e Event) (int64, error)
 }
+
+// OrganizationsService is the Resource service of AWS Organizations'
+// records: the organization, its roots, OUs, accounts and policies.
+const OrganizationsService = "organizations"
+
+// AuthorizationService reports whether authorization reads the Resource
+// records of service — AWS Organizations', which decide the service and
+// resource control policies of every request — so that a write of one must
+// invalidate what authorizers have cached (a backend shared by several
+// processes advances its authorization generation). Resources of other
+// services are read per request and invalidate nothing.
+func AuthorizationService(service string) bool { return service == OrganizationsService }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/connect-iam/connect-iam/authz"
 	"github.com/connect-iam/connect-iam/eval"
+	"github.com/connect-iam/connect-iam/internal/trust"
 	"github.com/connect-iam/connect-iam/policy"
 	"github.com/connect-iam/connect-iam/server"
 	"github.com/connect-iam/connect-iam/store"
@@ -73,6 +74,11 @@ func (s *Service) assumeRole(ctx context.Context, call *server.QueryCall) (any, 
 	err = s.d.Store.View(ctx, func(tx store.ReadTx) error {
 		var err error
 		if role, err = tx.GetRole(account, roleName); err != nil {
+			return err
+		}
+		// The trust policy as IAM keeps it: principals deleted since it
+		// was saved stand as their old unique IDs and match nobody new.
+		if role.AssumeRolePolicyDocument, err = trust.Effective(tx, role); err != nil {
 			return err
 		}
 		roleTags, err = tx.ListTags(account, store.EntityRef{Kind: store.KindRole, Name: role.Name})
@@ -232,7 +238,7 @@ func (s *Service) assumeRole(ctx context.Context, call *server.QueryCall) (any, 
 	if err != nil {
 		return nil, err
 	}
-	out := &assumeRoleResult{Credentials: cr.xml(exp), PackedPolicySize: packed, SessionTokenSize: len(cr.token), SourceIdentity: sourceIdentity}
+	out := &assumeRoleResult{Credentials: cr.xml(exp), PackedPolicySize: packed, SourceIdentity: sourceIdentity}
 	out.AssumedRoleUser.Arn = sess.PrincipalARN
 	out.AssumedRoleUser.AssumedRoleID = sess.PrincipalID
 	return out, nil

@@ -69,14 +69,15 @@ func TestWithIAM(t *testing.T) {
 	}
 	adminIAM := awsiam.NewFromConfig(cfg(adminKey, adminSecret, ""))
 
+	// IAM resolves the trust policy's principals when it is saved: dev first.
+	if _, err := adminIAM.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("dev")}); err != nil {
+		t.Fatal(err)
+	}
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:user/dev"},"Action":"sts:AssumeRole"}]}`
 	if _, err := adminIAM.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("reader"), AssumeRolePolicyDocument: aws.String(trust)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := adminIAM.AttachRolePolicy(ctx, &awsiam.AttachRolePolicyInput{RoleName: aws.String("reader"), PolicyArn: aws.String("arn:aws:iam::aws:policy/IAMReadOnlyAccess")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := adminIAM.CreateUser(ctx, &awsiam.CreateUserInput{UserName: aws.String("dev")}); err != nil {
 		t.Fatal(err)
 	}
 	key, err := adminIAM.CreateAccessKey(ctx, &awsiam.CreateAccessKeyInput{UserName: aws.String("dev")})

@@ -1,6 +1,10 @@
 // Package sts implements the AWS Security Token Service operations of the
 // server over the awsQuery protocol: AssumeRole, GetFederationToken,
-// GetSessionToken, GetCallerIdentity and GetAccessKeyInfo.
+// GetSessionToken, GetCallerIdentity and GetAccessKeyInfo, and the unsigned
+// federation calls AssumeRoleWithWebIdentity (webidentity.go: the JWT
+// verified against the issuer's JWKS) and AssumeRoleWithSAML (saml.go: the
+// assertion's XML signature verified against the SAML provider's
+// certificate); docs/federation.md describes them.
 //
 // Temporary credentials have access key IDs beginning with ASIA. They are
 // stored as a store.Session whose secret access key and session token are
@@ -63,6 +67,7 @@ import (
 	"github.com/connect-iam/connect-iam/authz"
 	"github.com/connect-iam/connect-iam/catalog"
 	"github.com/connect-iam/connect-iam/eval"
+	"github.com/connect-iam/connect-iam/internal/apimodel"
 	"github.com/connect-iam/connect-iam/internal/mfa"
 	"github.com/connect-iam/connect-iam/internal/secretbox"
 	"github.com/connect-iam/connect-iam/policy"
@@ -141,6 +146,8 @@ var (
 type Service struct {
 	d Deps
 
+	jwks *jwksCache // issuers' key sets, for AssumeRoleWithWebIdentity
+
 	mu        sync.Mutex
 	lastPurge time.Time
 	roleUsed  map[string]time.Time // role ARN to last recorded use
@@ -148,7 +155,7 @@ type Service struct {
 
 // Register registers the STS operations on srv and returns the service.
 func Register(srv *server.Server, d Deps) *Service {
-	s := &Service{d: d, roleUsed: map[string]time.Time{}}
+	s := &Service{d: d, roleUsed: map[string]time.Time{}, jwks: newJWKSCache()}
 	for name, h := range map[string]func(context.Context, *server.QueryCall) (any, error){
 		"AssumeRole":         s.assumeRole,
 		"GetFederationToken": s.getFederationToken,
@@ -156,9 +163,33 @@ func Register(srv *server.Server, d Deps) *Service {
 		"GetCallerIdentity":  s.getCallerIdentity,
 		"GetAccessKeyInfo":   s.getAccessKeyInfo,
 	} {
-		srv.RegisterQuery("sts", name, server.QueryHandlerFunc(h))
+		srv.RegisterQuery("sts", name, validated(name, h))
 	}
+	for name, h := range s.moreOperations() {
+		srv.RegisterQuery("sts", name, validated(name, h))
+	}
+	// The federation operations are unsigned, as in AWS: the token or
+	// assertion is the credential.
+	srv.RegisterUnsignedQuery("sts", "AssumeRoleWithWebIdentity", server.QueryHandlerFunc(s.assumeRoleWithWebIdentity))
+	srv.RegisterUnsignedQuery("sts", "AssumeRoleWithSAML", server.QueryHandlerFunc(s.assumeRoleWithSAML))
 	return s
+}
+
+// validated wraps the handler of operation name with the validation of
+// its input against AWS's STS model, before the handler runs (AWS's front
+// end answers a malformed request before it authorizes anything).
+func validated(name string, h func(context.Context, *server.QueryCall) (any, error)) server.QueryHandler {
+	m := apimodel.MustLoad("sts")
+	mop := m.Operations[name]
+	return server.QueryHandlerFunc(func(ctx context.Context, qc *server.QueryCall) (any, error) {
+		if mop != nil && authz.AuthCaller(qc.Auth) != nil {
+			qc.Params.Validate(m, mop)
+			if err := qc.Params.Err(); err != nil {
+				return nil, err
+			}
+		}
+		return h(ctx, qc)
+	})
 }
 
 func (s *Service) now() time.Time {
@@ -183,7 +214,6 @@ type (
 			AssumedRoleID string `xml:"AssumedRoleId"`
 		} `xml:"AssumedRoleUser"`
 		PackedPolicySize *int   `xml:"PackedPolicySize,omitempty"`
-		SessionTokenSize int    `xml:"SessionTokenSize"`
 		SourceIdentity   string `xml:"SourceIdentity,omitempty"`
 	}
 	federationResult struct {
@@ -193,7 +223,6 @@ type (
 			Arn             string `xml:"Arn"`
 		} `xml:"FederatedUser"`
 		PackedPolicySize *int `xml:"PackedPolicySize,omitempty"`
-		SessionTokenSize int  `xml:"SessionTokenSize"`
 	}
 	sessionTokenResult struct {
 		Credentials credentialsXML `xml:"Credentials"`

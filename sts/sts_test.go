@@ -274,8 +274,8 @@ func TestAssumeRole(t *testing.T) {
 	if packedSize(out) != nil {
 		t.Errorf("PackedPolicySize = %d without session policies", *packedSize(out))
 	}
-	if aws.ToInt32(out.SessionTokenSize) != int32(len(aws.ToString(c.SessionToken))) {
-		t.Errorf("SessionTokenSize = %d, token length %d", aws.ToInt32(out.SessionTokenSize), len(aws.ToString(c.SessionToken)))
+	if out.SessionTokenSize != nil {
+		t.Errorf("SessionTokenSize = %d: AWS's current STS model has no such member", *out.SessionTokenSize)
 	}
 	id, err := e.temp(c).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
 	if err != nil {

@@ -79,8 +79,11 @@ func (s *Service) getFederationToken(ctx context.Context, call *server.QueryCall
 		}
 	}
 
-	now := s.now().UTC().Truncate(time.Second)
-	exp := now.Add(dur)
+	// Created keeps sub-second precision: the session is checked against
+	// the Created time of the user that obtained it (authz), so that a user
+	// deleted and recreated within the same second is still told apart.
+	created := s.now().UTC()
+	exp := created.Truncate(time.Second).Add(dur)
 	cr := newCredentials()
 	sess := store.Session{
 		AccountID:    c.AccountID,
@@ -92,13 +95,13 @@ func (s *Service) getFederationToken(ctx context.Context, call *server.QueryCall
 		Policy:       sp.inline,
 		PolicyARNs:   sp.arns,
 		Tags:         tags,
-		Created:      now,
+		Created:      created,
 		Expiration:   exp,
 	}
 	if err := s.storeSession(ctx, cr, sess, nil); err != nil {
 		return nil, err
 	}
-	out := &federationResult{Credentials: cr.xml(exp), PackedPolicySize: packed, SessionTokenSize: len(cr.token)}
+	out := &federationResult{Credentials: cr.xml(exp), PackedPolicySize: packed}
 	out.FederatedUser.Arn = fedARN
 	out.FederatedUser.FederatedUserID = sess.PrincipalID
 	return out, nil

@@ -43,10 +43,12 @@ func runAccounts(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageErr("missing subcommand: use create or list")
 	}
 	sub := args[0]
+	var database *string
 	newFlags := func(w io.Writer) (*flag.FlagSet, *string, *string) {
 		fl := flag.NewFlagSet("accounts "+sub, flag.ContinueOnError)
 		fl.SetOutput(w)
 		data := fl.String("data", app.DefaultDataDir, "data `directory` of the server")
+		database = fl.String("database", "", "PostgreSQL `URL` of the servers' database (with --data holding their master key); default: the SQLite database in --data")
 		id := fl.String("id", "", "for create: the 12-digit account ID; empty picks one at random")
 		fl.Usage = func() {
 			fmt.Fprint(w, accountsUsage)
@@ -78,7 +80,7 @@ func runAccounts(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return usageErr("--id %q: give a 12-digit account ID, with create only", *id)
 	}
 	ctx := context.Background()
-	st, box, err := app.OpenExisting(ctx, *data)
+	st, box, err := app.OpenServerData(ctx, *data, *database)
 	if err != nil {
 		fmt.Fprintf(stderr, "connect-iam accounts: %v\n", err)
 		return 1

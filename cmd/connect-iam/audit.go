@@ -72,6 +72,7 @@ func auditCtx(ctx context.Context, args []string, now time.Time, stdout, stderr 
 	fl := flag.NewFlagSet("audit", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	data := fl.String("data", app.DefaultDataDir, "data `directory` of the server")
+	database := fl.String("database", "", "PostgreSQL `URL` of the servers' database (with --data holding their master key); default: the SQLite database in --data")
 	since := fl.String("since", "", "only events at or after this `time`")
 	until := fl.String("until", "", "only events before this `time`")
 	name := fl.String("event-name", "", "only events of this operation, such as CreateUser")
@@ -125,7 +126,7 @@ func auditCtx(ctx context.Context, args []string, now time.Time, stdout, stderr 
 	if *follow && *next != "" {
 		return usageErr("--follow and --next: choose one")
 	}
-	st, _, err := app.OpenExisting(ctx, *data)
+	st, _, err := app.OpenServerData(ctx, *data, *database)
 	if err != nil {
 		fmt.Fprintf(stderr, "connect-iam audit: %v\n", err)
 		return 1

@@ -42,7 +42,9 @@ key that encrypts secret keys (master.key) and the credentials of the first
 account's administrator (bootstrap-credentials, AWS shared-credentials
 format), created on first start. Set CONNECT_IAM_ACCOUNT_ID,
 CONNECT_IAM_BOOTSTRAP_ACCESS_KEY_ID and CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY
-to choose them. GET /healthz and GET /metrics (Prometheus) are served too.
+to choose them. With --database postgres://..., the data is in that
+PostgreSQL database instead, which several servers may share (each with the
+same master.key in its data directory). GET /healthz and GET /metrics (Prometheus) are served too.
 
 The server stops gracefully on SIGINT or SIGTERM: in-flight requests finish
 and the store is closed. The first line of standard output is the endpoint
@@ -86,6 +88,7 @@ func serveTo(ctx context.Context, args []string, getenv func(string) string, std
 	shutdown := fl.Duration("shutdown-timeout", 30*time.Second, "how long in-flight requests may run after SIGINT/SIGTERM")
 	memory := fl.Bool("memory", false, "keep the database and master key in memory: nothing on disk, all gone on exit (for CI)")
 	allowReset := fl.Bool("allow-reset", false, "enable POST /_connect-iam/reset for the bootstrap administrator")
+	database := fl.String("database", "", "PostgreSQL `URL` (postgres://USER:PASSWORD@HOST:PORT/DB) to use instead of the SQLite database in --data; several servers may share one (docs/postgres.md)")
 	enforce := &authz.EnforcementRules{}
 	fl.Func("enforce", "what a denial does: deny (fail the call), log (let it proceed, audit \"would have been denied\" with the missing permission) or off (let every call proceed, audit the decisions); default deny",
 		func(s string) error {
@@ -137,7 +140,7 @@ func serveTo(ctx context.Context, args []string, getenv func(string) string, std
 			"put a TLS-terminating proxy in front of it or use --addr 127.0.0.1:PORT", "addr", *addr)
 	}
 	a, err := app.New(ctx, app.Config{Addr: *addr, DataDir: *data, Logger: logger, Getenv: getenv, ShutdownTimeout: *shutdown,
-		FullCheck: *fullCheck, Memory: *memory, AllowReset: *allowReset, Enforcement: enforce})
+		FullCheck: *fullCheck, Memory: *memory, AllowReset: *allowReset, Database: *database, Enforcement: enforce})
 	if err != nil {
 		return fail(1, "%v", err)
 	}

@@ -1,7 +1,8 @@
 // Package app wires the connect-iam server together: the data directory
 // (SQLite database, master key, bootstrap credentials), the SigV4
 // verifier over the credential store, the authorizer, the audit log and
-// the IAM, STS and Access Analyzer handlers on one HTTP server. The
+// the IAM, STS, Access Analyzer and Organizations handlers on one HTTP
+// server. The
 // "connect-iam serve" command and the end-to-end tests share it, so that
 // the tests drive exactly what the command runs.
 package app
@@ -25,14 +26,18 @@ import (
 	"github.com/connect-iam/connect-iam/catalog"
 	"github.com/connect-iam/connect-iam/connect"
 	"github.com/connect-iam/connect-iam/connectapps"
+	"github.com/connect-iam/connect-iam/console"
 	"github.com/connect-iam/connect-iam/iam"
 	"github.com/connect-iam/connect-iam/internal/apimodel"
 	"github.com/connect-iam/connect-iam/internal/audit"
 	"github.com/connect-iam/connect-iam/internal/bootstrap"
 	"github.com/connect-iam/connect-iam/internal/secretbox"
+	"github.com/connect-iam/connect-iam/internal/testidp"
+	"github.com/connect-iam/connect-iam/organizations"
 	"github.com/connect-iam/connect-iam/server"
 	"github.com/connect-iam/connect-iam/server/sigv4"
 	"github.com/connect-iam/connect-iam/store"
+	"github.com/connect-iam/connect-iam/store/postgres"
 	"github.com/connect-iam/connect-iam/store/sqlite"
 	"github.com/connect-iam/connect-iam/sts"
 	"github.com/connect-iam/connect-iam/validate"
@@ -77,6 +82,11 @@ type Config struct {
 	Memory bool
 	// AllowReset enables POST ResetPath for the bootstrap administrator.
 	AllowReset bool
+	// Database is the URL of a PostgreSQL database (postgres://...) to
+	// use instead of the SQLite database in DataDir, which still holds
+	// the master key and the credentials file. Several servers may share
+	// one database; they must share the master key (docs/postgres.md).
+	Database string
 	// Enforcement chooses whether denials fail calls (the default), or
 	// are only audited (log, off), per account or principal.
 	Enforcement *authz.EnforcementRules
@@ -96,6 +106,10 @@ type App struct {
 	DataDir string
 	// Served lists the model-driven services and their operations.
 	Served []*apiservice.Served
+	// TestIdP is the built-in test identity provider (OIDC issuer and
+	// SAML IdP) the server serves under /_connect-iam/oidc and
+	// /_connect-iam/saml.
+	TestIdP *testidp.IdP
 
 	authz   *authz.Engine
 	audit   *audit.Log
@@ -170,6 +184,42 @@ func openData(ctx context.Context, dir string, opt sqlite.Options) (store.Store,
 	return st, box, nil
 }
 
+// OpenPostgres opens the PostgreSQL database at databaseURL (creating its
+// schema if needed) and the master key of the data directory dir, which is
+// created on the first start of the first server if the database holds no
+// secrets yet. The caller closes the store.
+func OpenPostgres(ctx context.Context, dir, databaseURL string) (store.Store, *secretbox.Box, error) {
+	if !postgres.IsURL(databaseURL) {
+		return nil, nil, fmt.Errorf("database %q is not a postgres:// URL; pass --database postgres://USER:PASSWORD@HOST:PORT/DATABASE, or leave it out for the SQLite database in the data directory", postgres.Redact(databaseURL))
+	}
+	if dir == "" {
+		dir = DefaultDataDir
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("data directory %s: %w", dir, err)
+	}
+	st, err := postgres.Open(ctx, databaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	box, err := openKey(ctx, dir, st)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, box, nil
+}
+
+// OpenServerData opens a server's data for the commands that work on it
+// (audit, accounts): the PostgreSQL database at databaseURL with the
+// master key in dir when databaseURL is not empty, else OpenExisting(dir).
+func OpenServerData(ctx context.Context, dir, databaseURL string) (store.Store, *secretbox.Box, error) {
+	if databaseURL != "" {
+		return OpenPostgres(ctx, dir, databaseURL)
+	}
+	return OpenExisting(ctx, dir)
+}
+
 // OpenExisting is OpenData for commands that work on a server's data
 // (audit, accounts): it fails, instead of creating anything, when dir
 // holds no database.
@@ -205,6 +255,14 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	open := func(ctx context.Context, dir string) (store.Store, *secretbox.Box, error) {
 		return openData(ctx, dir, sqlite.Options{FullCheck: cfg.FullCheck})
+	}
+	if cfg.Database != "" {
+		if cfg.Memory {
+			return nil, errors.New("--memory and --database exclude each other: choose the in-memory store or a PostgreSQL database")
+		}
+		open = func(ctx context.Context, dir string) (store.Store, *secretbox.Box, error) {
+			return OpenPostgres(ctx, dir, cfg.Database)
+		}
 	}
 	if cfg.Memory {
 		open = func(ctx context.Context, _ string) (store.Store, *secretbox.Box, error) { return openMemory(ctx) }
@@ -250,7 +308,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			return nil
 		},
 	})
-	verifier := &sigv4.Verifier{Store: authz.NewCredentialStore(ws, box, cfg.Now), Now: cfg.Now}
+	creds := authz.NewCredentialStore(ws, box, cfg.Now)
+	verifier := &sigv4.Verifier{Store: creds, Now: cfg.Now}
 	a.Server = server.New(server.Config{
 		Addr:            cfg.Addr,
 		Authenticator:   server.SigV4(verifier),
@@ -260,6 +319,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Auditor:         a.audit,
 	})
 	a.Server.Handle("POST "+ResetPath, a.resetHandler(verifier, cfg.AllowReset))
+	a.TestIdP = testidp.New(a.DataDir, box, cfg.Now)
+	a.TestIdP.Register(a.Server.Handle)
 	a.streamsDone = make(chan struct{})
 	a.stopStreams = sync.OnceFunc(func() { close(a.streamsDone) })
 	a.Server.Handle("GET "+StreamPath, a.streamHandler(verifier))
@@ -269,6 +330,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		ManagedPolicy: iam.ManagedPolicy,
 		Observe:       a.Server.ObserveDecision,
 		Now:           cfg.Now,
+		Organizations: organizations.Resolve,
 		Enforcement:   cfg.Enforcement,
 	})
 	iam.Register(a.Server, iam.Deps{Store: ws, Box: box, Authorizer: a.authz, Catalog: cat, Now: cfg.Now,
@@ -276,10 +338,17 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	sts.Register(a.Server, sts.Deps{Store: ws, Box: box, Authorizer: a.authz, ManagedPolicy: iam.ManagedPolicy,
 		Catalog: cat, Now: cfg.Now})
 	accessanalyzer.Register(a.Server, accessanalyzer.Deps{Authorizer: a.authz, Catalog: validate.FromCatalog(cat)})
+	organizations.Register(a.Server, organizations.Deps{Store: ws, Authorizer: a.authz, Now: cfg.Now})
 	// The API models decode concurrently: most of the start-up time.
-	apimodel.Preload("connect", "appintegrations", "qconnect", "wisdom", "connectcampaigns", "connectcampaignsv2", "customer-profiles")
+	apimodel.Preload("connect", "appintegrations", "qconnect", "wisdom", "connectcampaigns", "connectcampaignsv2", "customer-profiles", "organizations")
 	a.Served = append([]*apiservice.Served{connect.Register(a.Server, connect.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})},
 		connectapps.Register(a.Server, connectapps.Deps{Store: ws, Authorizer: a.authz, Catalog: cat, Now: cfg.Now})...)
+	// The web console signs its calls as the signed-in principal and
+	// serves them with the API handler itself (docs/console.md).
+	web := console.New(console.Deps{API: a.Server.Handler(), Store: ws, Box: box, Credentials: creds, Authorizer: a.authz,
+		Catalog: cat, DefaultAccount: boot.AccountID, Now: cfg.Now, Logger: logger})
+	a.Server.Handle(console.Path, web)
+	a.Server.Handle("/console", web)
 	return a, nil
 }
 

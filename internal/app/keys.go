@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/connect-iam/connect-iam/internal/secretbox"
+	"github.com/connect-iam/connect-iam/internal/testidp"
 	"github.com/connect-iam/connect-iam/store/sqlite"
 )
 
@@ -22,9 +23,12 @@ const rotatingKeyFile = secretbox.KeyFile + ".new"
 // different key for a database that does is refused, naming the file and
 // how to recover, instead of starting a server that fails every signed
 // call.
-func openKey(ctx context.Context, dir string, st *sqlite.Store) (*secretbox.Box, error) {
+func openKey(ctx context.Context, dir string, st keyStore) (*secretbox.Box, error) {
 	keyPath := filepath.Join(dir, secretbox.KeyFile)
 	dbPath := filepath.Join(dir, DatabaseFile)
+	if p, ok := st.(interface{ URL() string }); ok {
+		dbPath = "the database " + p.URL()
+	}
 	check, err := st.KeyCheck(ctx)
 	if err != nil {
 		return nil, err
@@ -75,8 +79,29 @@ func openKey(ctx context.Context, dir string, st *sqlite.Store) (*secretbox.Box,
 		if err := st.SetKeyCheck(ctx, box.CheckValue()); err != nil {
 			return nil, err
 		}
+		// A database shared by several servers keeps the check value of
+		// the first one that stored it: another node starting at the same
+		// time with a different key must not go on with it.
+		stored, err := st.KeyCheck(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if stored != nil && box.Verify(stored) != nil {
+			id, _ := secretbox.SealedKeyID(stored)
+			return nil, fmt.Errorf("data directory %s: %s was initialised by another server with master key ID %s, not this directory's %s (key ID %s); "+
+				"copy that server's %s here (every node of one database shares one master key) and start again",
+				dir, dbPath, id, keyPath, box.KeyID(), secretbox.KeyFile)
+		}
 	}
 	return box, nil
+}
+
+// keyStore is a store that keeps the master key's check value and can
+// show a sealed secret: both backends.
+type keyStore interface {
+	KeyCheck(ctx context.Context) ([]byte, error)
+	SealedSample(ctx context.Context) (sample []byte, count int, err error)
+	SetKeyCheck(ctx context.Context, v []byte) error
 }
 
 // interruptedRotation returns advice when DIR/master.key.new holds the key
@@ -145,6 +170,12 @@ func RotateKey(ctx context.Context, dir string) (*Rotation, error) {
 	if err != nil {
 		os.Remove(newPath)
 		return nil, fmt.Errorf("rotate master key: %w; nothing was changed, %s is still the key", err, secretbox.KeyFile)
+	}
+	// The test identity provider's key file is sealed with the master key
+	// too. It holds a test key only: one that cannot be resealed is
+	// removed, and a new one is made on first use.
+	if err := testidp.Reseal(dir, old, nb); err != nil {
+		os.Remove(filepath.Join(dir, testidp.KeyFile))
 	}
 	keyPath := filepath.Join(dir, secretbox.KeyFile)
 	oldPath := filepath.Join(dir, secretbox.KeyFile+".old-"+old.KeyID())

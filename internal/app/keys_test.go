@@ -105,6 +105,10 @@ func TestRotateKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	idpKey, err := a.TestIdP.Key() // the test IdP's key file, sealed with the master key
+	if err != nil {
+		t.Fatal(err)
+	}
 	a.Close()
 	keyPath := filepath.Join(dir, secretbox.KeyFile)
 	before, err := os.ReadFile(keyPath)
@@ -138,6 +142,9 @@ func TestRotateKey(t *testing.T) {
 	defer a.Close()
 	if code := signedCall(t, a); code != http.StatusOK {
 		t.Errorf("signed call after the rotation: %d", code)
+	}
+	if k, err := a.TestIdP.Key(); err != nil || !k.Private.Equal(idpKey.Private) {
+		t.Errorf("the test IdP's key after the rotation: %v (the same key: %v)", err, err == nil && k.Private.Equal(idpKey.Private))
 	}
 	// The old key no longer opens the database.
 	a.Close()

@@ -322,8 +322,10 @@ func (req *Request) Violate(name, constraint string) {
 func quote(v string) string { return "'" + v + "'" }
 
 func (req *Request) violate(value, name, constraint string) {
-	req.violations = append(req.violations,
-		fmt.Sprintf("Value %s at '%s' failed to satisfy constraint: %s", value, memberPath(name), constraint))
+	v := fmt.Sprintf("Value %s at '%s' failed to satisfy constraint: %s", value, memberPath(name), constraint)
+	if !contains(req.violations, v) {
+		req.violations = append(req.violations, v)
+	}
 }
 
 func (req *Request) invalidValue(msg string) {

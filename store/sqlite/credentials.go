@@ -194,7 +194,7 @@ func (t *tx) CreateSession(s store.Session) error {
 		return err
 	}
 	switch s.Kind {
-	case store.SessionAssumedRole, store.SessionFederatedUser, store.SessionUser:
+	case store.SessionAssumedRole, store.SessionFederatedUser, store.SessionUser, store.SessionConsole:
 	default:
 		return fmt.Errorf("store: session %s has kind %q; use one of the store.Session* kinds: %w", s.ID, s.Kind, store.ErrInvalidArgument)
 	}

@@ -144,10 +144,15 @@ func (g gen) string(sh *apimodel.Shape, name string) string {
 		hi = int(*sh.Max)
 	}
 	re := compile(sh.Pattern)
-	ok := func(s string) bool {
+	full := compile(`^(?:` + strings.TrimSuffix(strings.TrimPrefix(sh.Pattern, "^"), "$") + `)$`)
+	if re == nil {
+		full = nil
+	}
+	okRe := func(s string, re *regexp.Regexp) bool {
 		n := utf8.RuneCountInString(s)
 		return n >= lo && n <= hi && (re == nil || re.MatchString(s))
 	}
+	ok := func(s string) bool { return okRe(s, re) }
 	var cands []string
 	l := strings.ToLower(name)
 	switch {
@@ -163,7 +168,15 @@ func (g gen) string(sh *apimodel.Shape, name string) string {
 	case strings.HasSuffix(l, "uri") || strings.HasSuffix(l, "url"):
 		cands = append(cands, "https://example.com/a")
 	}
-	cands = append(cands, strings.Repeat("a", lo), strings.Repeat("1", lo))
+	cands = append(cands, strings.Repeat("a", lo), strings.Repeat("1", lo),
+		"arn:aws:"+g.prefix+"::111122223333:policy/a", strings.Repeat("A", lo))
+	// A candidate matching the whole pattern (as AWS's awsQuery services
+	// check it) first, then one matching somewhere.
+	for _, c := range cands {
+		if full != nil && okRe(c, full) {
+			return c
+		}
+	}
 	for _, c := range cands {
 		if ok(c) {
 			return c
@@ -185,7 +198,13 @@ func (g gen) string(sh *apimodel.Shape, name string) string {
 	return strings.Repeat("a", lo)
 }
 
-func normalize(p string) string { return strings.ReplaceAll(p, `\\`, `\`) }
+// normalize reads a model's pattern as RE2: backslashes escaped twice
+// once, and Java's \uXXXX as \x{XXXX}.
+func normalize(p string) string {
+	return reUnicode.ReplaceAllString(strings.ReplaceAll(p, `\\`, `\`), `\x{$1}`)
+}
+
+var reUnicode = regexp.MustCompile(`\\u([0-9A-Fa-f]{4})`)
 
 func compile(p string) *regexp.Regexp {
 	if p == "" {
@@ -385,4 +404,61 @@ func scalar(v any) string {
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// Form returns the awsQuery parameters of operation op for input (IAM,
+// STS): Action and Version, scalars by wire name, lists as X.member.N,
+// maps as X.entry.N.key/value and structures as X.Field.
+func Form(m *apimodel.Model, op *apimodel.Operation, input map[string]any) url.Values {
+	f := url.Values{"Action": {op.Name}, "Version": {m.Metadata.APIVersion}}
+	formValue(m, m.Input(op), input, "", f)
+	return f
+}
+
+func formValue(m *apimodel.Model, sh *apimodel.Shape, v any, prefix string, f url.Values) {
+	join := func(name string) string {
+		if prefix == "" {
+			return name
+		}
+		return prefix + "." + name
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		if sh != nil && sh.Type == "map" {
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for i, k := range keys {
+				e := prefix + ".entry." + strconv.Itoa(i+1)
+				f.Set(e+".key", k)
+				formValue(m, m.Shape(sh.Value.Shape), x[k], e+".value", f)
+			}
+			return
+		}
+		for n, e := range x {
+			var msh *apimodel.Shape
+			wire := n
+			if sh != nil {
+				if mb := sh.Members[n]; mb != nil {
+					msh, wire = m.Shape(mb.Shape), mb.WireName(n)
+				}
+			}
+			formValue(m, msh, e, join(wire), f)
+		}
+	case []any:
+		var esh *apimodel.Shape
+		if sh != nil && sh.Member != nil {
+			esh = m.Shape(sh.Member.Shape)
+		}
+		if len(x) == 0 {
+			f.Set(prefix, "")
+		}
+		for i, e := range x {
+			formValue(m, esh, e, prefix+".member."+strconv.Itoa(i+1), f)
+		}
+	default:
+		f.Set(prefix, scalar(v))
+	}
 }
