@@ -108,7 +108,8 @@ func (r *EnforcementRules) String() string {
 	return strings.Join(parts, ",")
 }
 
-// For returns the enforcement of c. It allocates nothing.
+// For returns the enforcement of c. It allocates only to look up the
+// path-less ARN of a role with a path when there are overrides.
 func (r *EnforcementRules) For(c *Caller) Enforcement {
 	if r == nil {
 		return EnforceDeny

@@ -116,3 +116,26 @@ func TestSoftEnforcement(t *testing.T) {
 		}
 	}
 }
+
+// FuzzEnforcementSet checks that Set either fails or records exactly the
+// key before the last '=' with a mode that prints back as given.
+func FuzzEnforcementSet(f *testing.F) {
+	for _, s := range []string{"arn:aws:iam::111122223333:role/app=log", "111122223333=off", "=deny", "a=b=c", "arn:aws:iam::1:user/x=DENY"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		var r EnforcementRules
+		if err := r.Set(spec); err != nil {
+			return
+		}
+		i := strings.LastIndexByte(spec, '=')
+		key := strings.TrimSpace(spec[:i])
+		m, ok := r.Overrides[key]
+		if len(r.Overrides) != 1 || !ok {
+			t.Fatalf("Set(%q) = %v, want the key %q", spec, r.Overrides, key)
+		}
+		if !strings.EqualFold(strings.TrimSpace(spec[i+1:]), m.String()) {
+			t.Fatalf("Set(%q): mode %s", spec, m)
+		}
+	})
+}

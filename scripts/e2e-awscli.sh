@@ -33,7 +33,9 @@ export CONNECT_IAM_BOOTSTRAP_ACCESS_KEY_ID=AKIAAWSCLIE2EEXAMPLE
 export CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY=awscliE2eSecretKey/EXAMPLE+0123456789abc
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 endpoint="http://127.0.0.1:$port"
-"$tmp/connect-iam" serve --addr "127.0.0.1:$port" --data "$tmp/data" 2>"$tmp/server.log" &
+# The role "observed" is served under soft enforcement (the least-privilege section).
+"$tmp/connect-iam" serve --addr "127.0.0.1:$port" --data "$tmp/data" \
+  --enforce-principal "arn:aws:iam::$account:role/observed=log" 2>"$tmp/server.log" &
 pid=$!
 for _ in $(seq 1 100); do
   python3 -c "import urllib.request,sys; urllib.request.urlopen('$endpoint/healthz', timeout=1)" 2>/dev/null && break
@@ -309,12 +311,100 @@ expect "connect describe-instance (member admin, allowed under the SCP)" "$m_ins
 expect "organizations detach-policy" "" "$(awscli organizations detach-policy --policy-id "$scp_id" --target-id "$member")"
 expect "connect delete-instance (member admin, after the detach)" "" "$(asmember connect delete-instance --instance-id "$m_inst")"
 
+# Least privilege from observed calls (docs/least-privilege.md): the role
+# "observed" (AmazonConnect_FullAccess) is served under --enforce=log (see
+# serve above); its workflow's policy is generated from the audit log and
+# checked, then attached alone to a fresh role, which runs the workflow
+# again under enforcement, and is denied what the workflow did not do.
+now_utc() { python3 -c 'import datetime; print(datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z"))'; }
+assume() { awscli sts assume-role --role-arn "arn:aws:iam::$account:role/$1" --role-session-name run --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]'; }
+as_session() { local k=$1 s=$2 t=$3; shift 3; AWS_ACCESS_KEY_ID=$k AWS_SECRET_ACCESS_KEY=$s AWS_SESSION_TOKEN=$t awscli "$@"; }
+# lp_workflow KEY SECRET TOKEN ALIAS [INSTANCE]: create an instance, then in
+# INSTANCE (default: the new one) hours, a queue, a routing profile, a
+# security profile, a tagged user (described, updated), a flow and a task.
+lp_workflow() {
+  local k=$1 s=$2 t=$3 alias=$4 in=${5:-}
+  lp_created=$(as_session "$k" "$s" "$t" connect create-instance --identity-management-type CONNECT_MANAGED --instance-alias "$alias" \
+    --inbound-calls-enabled --outbound-calls-enabled --query Id)
+  case "$lp_created" in
+    *"An error"*|"") fail "least privilege ($alias): create-instance: $lp_created" ;;
+    *-*-*-*-*) pass "least privilege ($alias): create-instance" ;;
+    *) fail "least privilege ($alias): create-instance: '$lp_created' is not an instance ID" ;;
+  esac
+  [ -n "$in" ] || in=$lp_created
+  local hours q rp sp user flow
+  hours=$(as_session "$k" "$s" "$t" connect create-hours-of-operation --instance-id "$in" --name "Office $alias" --time-zone Europe/Paris \
+    --config '[{"Day":"MONDAY","StartTime":{"Hours":8,"Minutes":0},"EndTime":{"Hours":18,"Minutes":0}}]' --query HoursOfOperationId)
+  q=$(as_session "$k" "$s" "$t" connect create-queue --instance-id "$in" --name "Billing $alias" --hours-of-operation-id "$hours" --query QueueId)
+  rp=$(as_session "$k" "$s" "$t" connect create-routing-profile --instance-id "$in" --name "Agents $alias" --description billing \
+    --default-outbound-queue-id "$q" --media-concurrencies '[{"Channel":"VOICE","Concurrency":1}]' --query RoutingProfileId)
+  sp=$(as_session "$k" "$s" "$t" connect create-security-profile --instance-id "$in" --security-profile-name "Agents $alias" --query SecurityProfileId)
+  user=$(as_session "$k" "$s" "$t" connect create-user --instance-id "$in" --username "agent-$alias" --password 'Passw0rd!x' \
+    --phone-config PhoneType=SOFT_PHONE --security-profile-ids "$sp" --routing-profile-id "$rp" --tags team=billing --query UserId)
+  expect "least privilege ($alias): describe-user" "billing" \
+    "$(as_session "$k" "$s" "$t" connect describe-user --instance-id "$in" --user-id "$user" --query User.Tags.team)"
+  expect "least privilege ($alias): update-user-identity-info" "" \
+    "$(as_session "$k" "$s" "$t" connect update-user-identity-info --instance-id "$in" --user-id "$user" --identity-info FirstName=Ada,LastName=Lovelace)"
+  flow=$(as_session "$k" "$s" "$t" connect create-contact-flow --instance-id "$in" --name "Tasks $alias" --type CONTACT_FLOW \
+    --content '{"Version":"2019-10-30","StartAction":"a1","Actions":[{"Identifier":"a1","Type":"DisconnectParticipant","Parameters":{},"Transitions":{}}]}' \
+    --query ContactFlowId)
+  local task
+  task=$(as_session "$k" "$s" "$t" connect start-task-contact --instance-id "$in" --name "Follow up" --contact-flow-id "$flow" --query ContactId)
+  case "$hours$q$rp$sp$user$flow$task" in
+    *"An error"*|*None*) fail "least privilege ($alias): workflow: hours=$hours queue=$q routing=$rp security=$sp user=$user flow=$flow task=$task" ;;
+    *) pass "least privilege ($alias): workflow (hours, queue, routing profile, security profile, user, flow, task contact)" ;;
+  esac
+}
+observed_arn="arn:aws:iam::$account:role/observed"
+awscli iam create-role --role-name observed --assume-role-policy-document "$trust" >/dev/null
+awscli iam attach-role-policy --role-name observed --policy-arn arn:aws:iam::aws:policy/AmazonConnect_FullAccess >/dev/null
+read -r okey osecret otoken < <(assume observed)
+lp_since=$(now_utc)
+lp_workflow "$okey" "$osecret" "$otoken" lp-observed
+lp_inst=$lp_created
+sleep 0.5 # the audit log writes in batches
+lp_until=$(now_utc)
+expect "least privilege: iam list-users outside FullAccess proceeds under --enforce=log" "admin" \
+  "$(as_session "$okey" "$osecret" "$otoken" iam list-users --query 'Users[?UserName==`admin`].UserName')"
+sleep 0.5
+expect "least privilege: audit records it as would have been denied" "ListUsers ImplicitDeny True iam:ListUsers" \
+  "$("$tmp/connect-iam" audit --data "$tmp/data" --event-name ListUsers --principal "arn:aws:sts::$account:assumed-role/observed/run" --format json |
+    python3 -c 'import json,sys; r=json.load(sys.stdin)["Records"][0]; a=r["additionalEventData"]["authorization"][0]
+print(r["eventName"], r["decision"], r.get("wouldHaveBeenDenied"), a["missing"]["action"])')"
+"$tmp/connect-iam" policy generate --data "$tmp/data" --principal "$observed_arn" --since "$lp_since" --until "$lp_until" \
+  --with-tag-conditions >"$tmp/generated.json" 2>"$tmp/generate.log" && gen_rc=0 || gen_rc=$?
+expect "least privilege: policy generate exits 0" "0" "$gen_rc"
+for check in "check validate: PASS" "check re-decide: PASS" "check no new access vs the principal's identity policies: PASS"; do
+  if grep -qF "$check" "$tmp/generate.log"; then pass "least privilege: $check"; else fail "least privilege: no '$check' in: $(cat "$tmp/generate.log")"; fi
+done
+"$tmp/connect-iam" policy generate --data "$tmp/data" --principal "$observed_arn" --since "$lp_since" >/dev/null 2>"$tmp/generate-all.log" && gen_rc=0 || gen_rc=$?
+if [ "$gen_rc" = 1 ] && grep -qF "check no new access vs the principal's identity policies: FAIL" "$tmp/generate-all.log"; then
+  pass "least privilege: with the logged iam:ListUsers the reasoner reports new access"
+else
+  fail "least privilege: generating with iam:ListUsers: exit $gen_rc: $(cat "$tmp/generate-all.log")"
+fi
+expect "least privilege: accessanalyzer validate-policy of the generated policy" "" \
+  "$(awscli accessanalyzer validate-policy --policy-type IDENTITY_POLICY --policy-document "file://$tmp/generated.json" \
+    --query 'findings[?findingType==`ERROR` || findingType==`SECURITY_WARNING`].issueCode')"
+awscli iam create-role --role-name generated --assume-role-policy-document "$trust" >/dev/null
+expect "least privilege: put-role-policy with the generated policy" "" \
+  "$(awscli iam put-role-policy --role-name generated --policy-name generated --policy-document "file://$tmp/generated.json")"
+read -r gkey gsecret gtoken < <(assume generated)
+lp_workflow "$gkey" "$gsecret" "$gtoken" lp-replay "$lp_inst"
+expect_denied "least privilege: delete-instance denied to the generated policy" connect:DeleteInstance \
+  "$(as_session "$gkey" "$gsecret" "$gtoken" connect delete-instance --instance-id "$lp_inst")"
+expect_denied "least privilege: the same call on another instance is denied" connect:CreateHoursOfOperation \
+  "$(as_session "$gkey" "$gsecret" "$gtoken" connect create-hours-of-operation --instance-id "$lp_created" --name Office --time-zone Europe/Paris \
+    --config '[{"Day":"MONDAY","StartTime":{"Hours":8,"Minutes":0},"EndTime":{"Hours":18,"Minutes":0}}]')"
+expect_prefix "least privilege: audit unused" "connect: 11 of " \
+  "$("$tmp/connect-iam" audit unused --data "$tmp/data" --principal "$observed_arn" --since "$lp_since" --until "$lp_until" --service connect | sed -n 2p)"
+
 # Graceful stop, then the audit log.
 kill -TERM "$pid"
 if wait "$pid"; then pass "serve stops cleanly on SIGTERM"; else fail "serve exit status $? after SIGTERM"; fi
 pid=""
 if grep -q "store closed" "$tmp/server.log"; then pass "store closed on shutdown"; else fail "no 'store closed' in the server log"; fi
-if grep -qF -e "$CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY" -e "$carol_secret" -e "$tsecret" -e "$viewer_secret" -e "$apps_secret" "$tmp/server.log"; then
+if grep -qF -e "$CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY" -e "$carol_secret" -e "$tsecret" -e "$viewer_secret" -e "$apps_secret" -e "$osecret" -e "$gsecret" "$tmp/server.log"; then
   fail "a secret key reached the server log"
 else
   pass "no secret in the server log"

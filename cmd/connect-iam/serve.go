@@ -64,6 +64,10 @@ URL on standard output, in AWS shared-credentials format. With
 --allow-reset, POST /_connect-iam/reset signed (SigV4) with the bootstrap
 administrator's key restores the bootstrapped state.
 
+--enforce=log (or off), for all callers or per principal or account,
+lets denied calls proceed while the audit log records what they missed;
+GET /_connect-iam/audit/stream streams the decisions (docs/least-privilege.md).
+
 Flags:
 `
 
@@ -94,7 +98,7 @@ func serveTo(ctx context.Context, args []string, getenv func(string) string, std
 	allowReset := fl.Bool("allow-reset", false, "enable POST /_connect-iam/reset for the bootstrap administrator")
 	database := fl.String("database", "", "PostgreSQL `URL` (postgres://USER:PASSWORD@HOST:PORT/DB) to use instead of the SQLite database in --data; several servers may share one (docs/postgres.md)")
 	enforce := &authz.EnforcementRules{}
-	fl.Func("enforce", "what a denial does: deny (fail the call), log (let it proceed, audit \"would have been denied\" with the missing permission) or off (let every call proceed, audit the decisions); default deny",
+	fl.Func("enforce", "what a denial does, `MODE`: deny (fail the call), log (let it proceed, audit \"would have been denied\" with the missing permission) or off (let every call proceed, audit the decisions); default deny",
 		func(s string) error {
 			m, err := authz.ParseEnforcement(s)
 			enforce.Default = m

@@ -38,6 +38,9 @@ type Call struct {
 	// Principal is the caller's ARN.
 	Principal string
 	Request   audit.AuthorizationRequest
+	// Params is the event's requestParameters (JSON), which tells the
+	// resources a Create call names from those it creates.
+	Params string
 }
 
 // Calls returns the authorization requests recorded in events, in order.
@@ -54,7 +57,8 @@ func Calls(events []store.Event) ([]Call, error) {
 			continue
 		}
 		for _, r := range d.Authorization {
-			out = append(out, Call{EventID: e.EventID, EventName: e.Name, Time: e.Time, Principal: e.PrincipalARN, Request: r})
+			out = append(out, Call{EventID: e.EventID, EventName: e.Name, Time: e.Time, Principal: e.PrincipalARN, Request: r,
+				Params: string(e.RequestParameters)})
 		}
 	}
 	return out, nil
@@ -226,7 +230,10 @@ func Generate(calls []Call, opts Options) *Result {
 		u.calls++
 		if !seenRes[res] {
 			seenRes[res] = true
-			if p, ok := parent(res); ok && !opts.KeepCreated && strings.HasPrefix(c.EventName, "Create") {
+			// A resource first seen in a Create call whose ID the request
+			// does not name is the one the call created.
+			if p, ok := parent(res); ok && !opts.KeepCreated && strings.HasPrefix(c.EventName, "Create") &&
+				!strings.Contains(c.Params, res[len(p):]) {
 				if created[p] == nil {
 					created[p] = map[string]bool{}
 				}
