@@ -146,6 +146,23 @@ func (s *Store) Import(ctx context.Context, tables []string, src Source, progres
 		return fmt.Errorf("postgres: import into %s: commit: %w", s.url, err)
 	}
 	s.advance(uint64(gen))
+	// A bulk load leaves the planner's statistics behind until autovacuum
+	// runs: without them every page of a paged read may scan the whole
+	// table. Analyze at once.
+	return s.Analyze(ctx)
+}
+
+// Analyze refreshes PostgreSQL's planner statistics of the store's tables
+// (ANALYZE). Autovacuum does it as tables grow; call it after a bulk load
+// (Import does) so that paged reads use their indexes from the first
+// request.
+func (s *Store) Analyze(ctx context.Context) error {
+	if s.closed.Load() {
+		return store.ErrClosed
+	}
+	if _, err := s.db.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("postgres: analyze %s: %w", s.url, err)
+	}
 	return nil
 }
 
