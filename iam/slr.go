@@ -2,12 +2,13 @@ package iam
 
 import (
 	"context"
+	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"regexp"
-	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/connect-iam/connect-iam/store"
@@ -23,23 +24,64 @@ func init() {
 // create.
 type linkedService struct {
 	rolePrefix string // role name, or its prefix when suffixed
-	policyARN  string // the role's built-in permissions policy
+	policyARN  string // the role's permissions policy; "" for none
 	// suffixed services (Amazon Connect) create one role per use, named
 	// PREFIX_SUFFIX, with a random suffix unless CustomSuffix is given.
 	suffixed bool
+	// anySuffix: CustomSuffix is accepted (joined with "_").
+	anySuffix bool
 }
 
-// linkedServices are the service principals CreateServiceLinkedRole
-// accepts: Amazon Connect and the services it uses.
-var linkedServices = map[string]linkedService{
+// The service-linked roles mined from the AWS managed policies by
+// iam/internal/slrgen (scripts/update-service-linked-roles.sh).
+//
+//go:embed data/service-linked-roles.json
+var slrTable []byte
+
+// linkedServices returns every service principal CreateServiceLinkedRole
+// accepts: the generated table, overridden by connectServices.
+var linkedServices = sync.OnceValue(func() map[string]linkedService {
+	var t struct {
+		Roles []struct {
+			Service      string `json:"service"`
+			RoleName     string `json:"roleName"`
+			CustomSuffix bool   `json:"customSuffix"`
+			PolicyARN    string `json:"policyArn"`
+		} `json:"roles"`
+	}
+	if err := json.Unmarshal(slrTable, &t); err != nil {
+		// The embedded file is generated and checked by the tests.
+		panic("iam: data/service-linked-roles.json: " + err.Error() + "; rerun scripts/update-service-linked-roles.sh")
+	}
+	out := make(map[string]linkedService, len(t.Roles)+len(connectServices))
+	for _, r := range t.Roles {
+		ls := linkedService{rolePrefix: r.RoleName, anySuffix: r.CustomSuffix}
+		// Attach the mined policy only when the built-in list serves it,
+		// so that the role never points at a policy GetPolicy cannot find.
+		if lookupManaged(r.PolicyARN) != nil {
+			ls.policyARN = r.PolicyARN
+		}
+		out[r.Service] = ls
+	}
+	for s, ls := range connectServices {
+		out[s] = ls
+	}
+	return out
+})
+
+// connectServices are Amazon Connect and the services it uses, whose
+// behaviour predates the generated table and is kept as it was: Connect's
+// role is suffixed (random suffix by default), all four accept a custom
+// suffix, and two are not named by the managed policies at all.
+var connectServices = map[string]linkedService{
 	"connect.amazonaws.com": {"AWSServiceRoleForAmazonConnect",
-		"arn:aws:iam::aws:policy/aws-service-role/AmazonConnectServiceLinkedRolePolicy", true},
+		"arn:aws:iam::aws:policy/aws-service-role/AmazonConnectServiceLinkedRolePolicy", true, true},
 	"connect-campaigns.amazonaws.com": {"AWSServiceRoleForConnectCampaigns",
-		"arn:aws:iam::aws:policy/aws-service-role/AmazonConnectCampaignsServiceLinkedRolePolicy", false},
+		"arn:aws:iam::aws:policy/aws-service-role/AmazonConnectCampaignsServiceLinkedRolePolicy", false, true},
 	"app-integrations.amazonaws.com": {"AWSServiceRoleForAppIntegrations",
-		"arn:aws:iam::aws:policy/aws-service-role/AppIntegrationsServiceLinkedRolePolicy", false},
+		"arn:aws:iam::aws:policy/aws-service-role/AppIntegrationsServiceLinkedRolePolicy", false, true},
 	"profile.amazonaws.com": {"AWSServiceRoleForProfile",
-		"arn:aws:iam::aws:policy/aws-service-role/CustomerProfilesServiceLinkedRolePolicy", false},
+		"arn:aws:iam::aws:policy/aws-service-role/CustomerProfilesServiceLinkedRolePolicy", false, true},
 }
 
 var reSuffix = regexp.MustCompile(`[\w+=,.@-]+`)
@@ -61,7 +103,7 @@ func (h *handler) createServiceLinkedRole(ctx context.Context, c *call) (any, er
 	if err := c.p.Err(); err != nil {
 		return nil, err
 	}
-	ls, ok := linkedServices[service]
+	ls, ok := linkedServices()[service]
 	roleName := ls.rolePrefix
 	switch {
 	case ls.suffixed && suffix == "":
@@ -80,8 +122,11 @@ func (h *handler) createServiceLinkedRole(ctx context.Context, c *call) (any, er
 		return nil, err
 	}
 	if !ok {
-		return nil, invalidInput("The service %s has no service-linked role that connect-iam can create; use one of %s (service principals are case-sensitive).",
-			service, strings.Join(slices.Sorted(maps.Keys(linkedServices)), ", "))
+		return nil, invalidInput("The service %s has no service-linked role that connect-iam can create; service principals are case-sensitive, and the %d known ones are listed in iam/data/service-linked-roles.json.",
+			service, len(linkedServices()))
+	}
+	if suffix != "" && !ls.anySuffix {
+		return nil, invalidInput("Custom suffix is not allowed for %s: its service-linked role is always named %s.", service, ls.rolePrefix)
 	}
 	r := store.Role{AccountID: c.acct, ID: NewUniqueID("AROA"), Path: p, Name: roleName, ARN: arn,
 		AssumeRolePolicyDocument: serviceTrustPolicy(service), Description: desc, MaxSessionDuration: time.Hour,
@@ -92,6 +137,9 @@ func (h *handler) createServiceLinkedRole(ctx context.Context, c *call) (any, er
 				return invalidInput("Service role name %s has been taken in this account, please try a different suffix.", roleName)
 			}
 			return err
+		}
+		if ls.policyARN == "" {
+			return nil // no built-in permissions policy: the role has none
 		}
 		return tx.AttachPolicy(c.acct, store.EntityRef{Kind: store.KindRole, Name: roleName}, ls.policyARN)
 	})
