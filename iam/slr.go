@@ -122,8 +122,15 @@ func (h *handler) createServiceLinkedRole(ctx context.Context, c *call) (any, er
 		return nil, err
 	}
 	if !ok {
-		return nil, invalidInput("The service %s has no service-linked role that connect-iam can create; service principals are case-sensitive, and the %d known ones are listed in iam/data/service-linked-roles.json.",
-			service, len(linkedServices()))
+		hint := fmt.Sprintf("the %d known ones are listed in iam/data/service-linked-roles.json", len(linkedServices()))
+		for s := range linkedServices() {
+			if strings.EqualFold(s, service) {
+				hint = "did you mean " + s + "?"
+				break
+			}
+		}
+		return nil, invalidInput("The service %s has no service-linked role that connect-iam can create; service principals are case-sensitive: %s",
+			service, hint)
 	}
 	if suffix != "" && !ls.anySuffix {
 		return nil, invalidInput("Custom suffix is not allowed for %s: its service-linked role is always named %s.", service, ls.rolePrefix)

@@ -32,7 +32,7 @@ func TestServiceLinkedRoleTable(t *testing.T) {
 		{"access-analyzer.amazonaws.com", "x", "", "Custom suffix is not allowed for access-analyzer.amazonaws.com"},
 		{"profile.amazonaws.com", "p1", "AWSServiceRoleForProfile_p1", ""},
 		{"nosuch.amazonaws.com", "", "", "has no service-linked role"},
-		{"AutoScaling.amazonaws.com", "", "", "has no service-linked role"},
+		{"AutoScaling.amazonaws.com", "", "", "did you mean autoscaling.amazonaws.com?"},
 	} {
 		in := &awsiam.CreateServiceLinkedRoleInput{AWSServiceName: aws.String(tc.service)}
 		if tc.suffix != "" {

@@ -31,6 +31,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -66,7 +67,7 @@ func Mine(policies map[string]Policy) []Role {
 	type seen struct{ star bool }
 	names := map[string]map[string]*seen{} // principal → base name
 	var slrPolicies []string
-	for _, name := range slices.Sorted(mapsKeys(policies)) {
+	for _, name := range slices.Sorted(maps.Keys(policies)) {
 		p := policies[name]
 		if strings.HasPrefix(p.ARN, "arn:aws:iam::aws:policy/aws-service-role/") {
 			slrPolicies = append(slrPolicies, p.ARN)
@@ -90,8 +91,8 @@ func Mine(policies map[string]Policy) []Role {
 		}
 	}
 	var out []Role
-	for _, principal := range slices.Sorted(mapsKeys(names)) {
-		bases := slices.SortedFunc(mapsKeys(names[principal]), func(a, b string) int {
+	for _, principal := range slices.Sorted(maps.Keys(names)) {
+		bases := slices.SortedFunc(maps.Keys(names[principal]), func(a, b string) int {
 			if len(a) != len(b) {
 				return len(a) - len(b)
 			}
@@ -102,16 +103,6 @@ func Mine(policies map[string]Policy) []Role {
 		out = append(out, r)
 	}
 	return out
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // stem lowers s after removing a leading AWS or Amazon.
