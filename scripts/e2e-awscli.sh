@@ -399,12 +399,43 @@ expect_denied "least privilege: the same call on another instance is denied" con
 expect_prefix "least privilege: audit unused" "connect: 11 of " \
   "$("$tmp/connect-iam" audit unused --data "$tmp/data" --principal "$observed_arn" --since "$lp_since" --until "$lp_until" --service connect | sed -n 2p)"
 
+# The seed's MFA best practice: connect:* allowed only with
+# aws:MultiFactorAuthPresent; denied with long-term keys, allowed with a
+# GetSessionToken session opened with the device's code, and the same code
+# refused a second time.
+awscli iam create-user --user-name mfa-cli >/dev/null
+mfa_policy='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"connect:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}'
+awscli iam put-user-policy --user-name mfa-cli --policy-name ConnectWithMFA --policy-document "$mfa_policy" >/dev/null
+read -r mkey msecret < <(awscli iam create-access-key --user-name mfa-cli --query 'AccessKey.[AccessKeyId,SecretAccessKey]')
+mfa_serial=$(awscli iam create-virtual-mfa-device --virtual-mfa-device-name mfa-cli --outfile "$tmp/mfa-seed" \
+  --bootstrap-method Base32StringSeed --query VirtualMFADevice.SerialNumber)
+expect "iam create-virtual-mfa-device" "arn:aws:iam::$account:mfa/mfa-cli" "$mfa_serial"
+# Three consecutive codes from the previous 30-second step: two enable the
+# device, the third (the next step, which the server accepts already) opens
+# the session. Keep clear of a step boundary so that all calls see one step.
+while [ $(( $(date +%s) % 30 )) -ge 25 ]; do sleep 1; done
+mapfile -t mfa_codes < <("$tmp/connect-iam" mfa code --secret - --at "$(date -u -d @$(( $(date +%s) - 30 )) +%Y-%m-%dT%H:%M:%SZ)" --count 3 <"$tmp/mfa-seed")
+expect "iam enable-mfa-device (two consecutive codes)" "" \
+  "$(awscli iam enable-mfa-device --user-name mfa-cli --serial-number "$mfa_serial" \
+    --authentication-code1 "${mfa_codes[0]}" --authentication-code2 "${mfa_codes[1]}")"
+expect_prefix "connect list-instances (mfa-cli, long-term keys, denied)" "An error occurred (AccessDeniedException)" \
+  "$(AWS_ACCESS_KEY_ID=$mkey AWS_SECRET_ACCESS_KEY=$msecret awscli connect list-instances)"
+read -r skey ssecret stoken < <(AWS_ACCESS_KEY_ID=$mkey AWS_SECRET_ACCESS_KEY=$msecret awscli sts get-session-token \
+  --serial-number "$mfa_serial" --token-code "${mfa_codes[2]}" --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]')
+expect_prefix "sts get-session-token --serial-number --token-code" "ASIA" "$skey"
+expect "connect list-instances (mfa-cli, MFA session, allowed)" "" \
+  "$(AWS_ACCESS_KEY_ID=$skey AWS_SECRET_ACCESS_KEY=$ssecret AWS_SESSION_TOKEN=$stoken awscli connect list-instances --query 'InstanceSummaryList[?InstanceAlias==`none`].Id')"
+# (AWS's message ends with a space after the full stop, which the server keeps.)
+expect_error "sts get-session-token (the same code again, refused)" AccessDenied \
+  "MultiFactorAuthentication failed with invalid MFA one time pass code. " \
+  "$(AWS_ACCESS_KEY_ID=$mkey AWS_SECRET_ACCESS_KEY=$msecret awscli sts get-session-token --serial-number "$mfa_serial" --token-code "${mfa_codes[2]}")"
+
 # Graceful stop, then the audit log.
 kill -TERM "$pid"
 if wait "$pid"; then pass "serve stops cleanly on SIGTERM"; else fail "serve exit status $? after SIGTERM"; fi
 pid=""
 if grep -q "store closed" "$tmp/server.log"; then pass "store closed on shutdown"; else fail "no 'store closed' in the server log"; fi
-if grep -qF -e "$CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY" -e "$carol_secret" -e "$tsecret" -e "$viewer_secret" -e "$apps_secret" -e "$osecret" -e "$gsecret" "$tmp/server.log"; then
+if grep -qF -e "$CONNECT_IAM_BOOTSTRAP_SECRET_ACCESS_KEY" -e "$msecret" -e "$carol_secret" -e "$tsecret" -e "$viewer_secret" -e "$apps_secret" -e "$osecret" -e "$gsecret" "$tmp/server.log"; then
   fail "a secret key reached the server log"
 else
   pass "no secret in the server log"
