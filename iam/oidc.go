@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -114,25 +115,16 @@ func (h *handler) createOIDCProvider(ctx context.Context, c *call) (any, error) 
 		}
 	}
 	p := federation.OIDCProvider{AccountID: c.acct, ARN: arn, URL: u, ClientIDs: ids, Thumbprints: tps, Created: h.Now().UTC()}
-	err = h.Store.Update(ctx, func(tx store.Tx) error {
-		all, err := federation.ListOIDC(tx, c.acct)
-		if err != nil {
+	err = h.createProvider(ctx, arn, tags, "OpenIdConnectProvidersPerAccount", federation.MaxOIDCProviders,
+		func(tx store.ReadTx) (int, error) {
+			all, err := federation.ListOIDC(tx, c.acct)
+			return len(all), err
+		},
+		func(tx store.Tx) error {
+			_, err := federation.CreateOIDC(tx, p)
 			return err
-		}
-		if len(all) >= federation.MaxOIDCProviders {
-			return limitExceeded("Cannot exceed quota for OpenIdConnectProvidersPerAccount: %d", federation.MaxOIDCProviders)
-		}
-		if _, err := federation.CreateOIDC(tx, p); err != nil {
-			if errors.Is(err, store.ErrAlreadyExists) {
-				return alreadyExists("Provider with url %s already exists.", u)
-			}
-			return err
-		}
-		if len(tags) > 0 {
-			return tx.TagResource(arn, tags)
-		}
-		return nil
-	})
+		},
+		fmt.Sprintf("Provider with url %s already exists.", u))
 	if err != nil {
 		return nil, err
 	}
@@ -442,4 +434,30 @@ func (h *handler) listProviderTags(ctx context.Context, c *call, k providerKind)
 		Tags []xTag `xml:"Tags>member"`
 		page
 	}{xTags(tags), newPage(next)}, nil
+}
+
+// createProvider stores a new identity provider (OIDC or SAML) with its
+// tags in one transaction, within the account's quota of max providers
+// (count), answering IAM's LimitExceeded and EntityAlreadyExists (dup).
+func (h *handler) createProvider(ctx context.Context, arn string, tags []store.Tag, quota string, max int,
+	count func(tx store.ReadTx) (int, error), create func(tx store.Tx) error, dup string) error {
+	return h.Store.Update(ctx, func(tx store.Tx) error {
+		n, err := count(tx)
+		if err != nil {
+			return err
+		}
+		if n >= max {
+			return limitExceeded("Cannot exceed quota for %s: %d", quota, max)
+		}
+		if err := create(tx); err != nil {
+			if errors.Is(err, store.ErrAlreadyExists) {
+				return alreadyExists("%s", dup)
+			}
+			return err
+		}
+		if len(tags) > 0 {
+			return tx.TagResource(arn, tags)
+		}
+		return nil
+	})
 }

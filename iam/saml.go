@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"time"
 
@@ -115,25 +116,16 @@ func (h *handler) createSAMLProvider(ctx context.Context, c *call) (any, error) 
 	now := h.Now().UTC()
 	p := federation.SAMLProvider{AccountID: c.acct, ARN: arn, Name: n, Metadata: doc, EntityID: md.EntityID,
 		Certificates: certsDER(md), ValidUntil: validUntil(md, now), UUID: store.NewID("", 26), Created: now}
-	err = h.Store.Update(ctx, func(tx store.Tx) error {
-		all, err := federation.ListSAML(tx, c.acct)
-		if err != nil {
+	err = h.createProvider(ctx, arn, tags, "SAMLProvidersPerAccount", federation.MaxSAMLProviders,
+		func(tx store.ReadTx) (int, error) {
+			all, err := federation.ListSAML(tx, c.acct)
+			return len(all), err
+		},
+		func(tx store.Tx) error {
+			_, err := federation.CreateSAML(tx, p)
 			return err
-		}
-		if len(all) >= federation.MaxSAMLProviders {
-			return limitExceeded("Cannot exceed quota for SAMLProvidersPerAccount: %d", federation.MaxSAMLProviders)
-		}
-		if _, err := federation.CreateSAML(tx, p); err != nil {
-			if errors.Is(err, store.ErrAlreadyExists) {
-				return alreadyExists("SAMLProvider %s already exists", n)
-			}
-			return err
-		}
-		if len(tags) > 0 {
-			return tx.TagResource(arn, tags)
-		}
-		return nil
-	})
+		},
+		fmt.Sprintf("SAMLProvider %s already exists", n))
 	if err != nil {
 		return nil, err
 	}
