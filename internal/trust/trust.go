@@ -139,7 +139,7 @@ func Effective(tx store.ReadTx, role store.Role) (string, error) {
 	}
 	var b Binding
 	if err := json.Unmarshal(res.Attributes, &b); err != nil {
-		return "", fmt.Errorf("trust: the principal binding of role %s is corrupt: %w", role.ARN, err)
+		return "", fmt.Errorf("trust: the principal binding of role %s is corrupt: %w; save its trust policy again (UpdateAssumeRolePolicy) to rebind its principals", role.ARN, err)
 	}
 	stale := map[string]string{}
 	for a, id := range b {
